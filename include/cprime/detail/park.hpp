@@ -1,0 +1,98 @@
+// cprime/detail/park.hpp — the one blocking primitive every runtime wait uses.
+//
+// A `waiter` is one blocking wait of one coroutine or one plain OS thread: a
+// channel operation, a whole select, a sleep, a join, a mutex wait. It lives on
+// the waiting side's stack. Wakers — a channel operation on another
+// coroutine, a timer, a canceller — race to claim it; exactly one wins, writes
+// `fired`, and calls wake().
+//
+// Protocol (waiting side):
+//   waiter w;                       // binds to the current coroutine/thread
+//   lock(q); enqueue &w on q …      // publish it where wakers find it
+//   park(w, unlock_q, &q);          // unlock_q(&q) runs only once a wake can no
+//                                   // longer be lost; returns after wake()
+//   lock(q); unlink &w if still queued; unlock(q)   // before w leaves scope
+//   if (w.fired == waiter::cancelled) throw_cancelled();
+//
+// Protocol (waking side), with the queue's lock held or not:
+//   if (w->try_claim()) { w->fired = k; /* hand over data */ w->wake(); }
+//   else { /* someone else completes w: skip it */ }
+//
+// Invariants:
+//   - try_claim() succeeds at most once per waiter.
+//   - Only the claimer writes `fired` and the waiter's data slots, and it does
+//     so before wake(); park() returns after wake(), with acquire ordering.
+//   - Cancellation of the current coroutine claims a parked (or about to park)
+//     cancellable waiter with fired == waiter::cancelled and wakes it.
+//
+// Known to channel.cpp, select.cpp, sync.cpp, timer.cpp, task.cpp, cancel.cpp.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace cprime::detail {
+
+struct fiber;          // a runtime coroutine (runtime/fiber.cpp)
+struct thread_parker;  // a plain OS thread blocked in the runtime
+
+class waiter {
+ public:
+  // fired values below zero are causes other than an arm/operation.
+  static constexpr int pending = -1;
+  static constexpr int cancelled = -2;
+  static constexpr int timed_out = -3;
+
+  // waiter() binds to the calling coroutine, or to the calling plain thread.
+  // `cancellable` = false for waits that must not be interrupted (a scope
+  // waiting for its own children after cancelling them).
+  explicit waiter(bool cancellable = true) noexcept;
+  waiter(const waiter&) = delete;
+  waiter& operator=(const waiter&) = delete;
+
+  // try_claim() returns true for exactly one caller over the waiter's life.
+  bool try_claim() noexcept {
+    uint32_t expected = 0;
+    return claimed_.compare_exchange_strong(expected, 1, std::memory_order_acq_rel,
+                                            std::memory_order_acquire);
+  }
+  bool is_claimed() const noexcept { return claimed_.load(std::memory_order_acquire) != 0; }
+
+  // wake() makes the owner runnable. Precondition: the caller won try_claim().
+  // Safe with any lock held; never blocks, never switches.
+  void wake() noexcept;
+
+  bool cancellable() const noexcept { return cancellable_; }
+
+  // Written by the claimer before wake(); read by the owner after park().
+  int fired = pending;
+  // Free for the wait's user (select keeps its case table here, a channel op
+  // its value slot). Written before publication or by the claimer.
+  void* data = nullptr;
+
+ private:
+  friend void park(waiter&, void (*)(void*), void*) noexcept;
+  std::atomic<uint32_t> claimed_{0};
+  bool cancellable_;
+  fiber* fiber_ = nullptr;           // owner if a coroutine
+  thread_parker* thread_ = nullptr;  // owner if a plain thread
+};
+
+// park() suspends the calling coroutine (or blocks the calling plain thread)
+// until w.wake(). `unlock(arg)` (may be null) is called exactly once, after
+// the caller is committed to sleeping, so a wake racing with the unlock is
+// never lost. If the current coroutine is cancelled before or while parked
+// and w is cancellable, the runtime claims w with fired = waiter::cancelled.
+// Never throws; the caller unlinks w from its queues, then checks fired.
+void park(waiter& w, void (*unlock)(void*), void* arg) noexcept;
+
+// cancel_requested() is true when the current coroutine has been cancelled
+// (false on a plain thread). throw_if_cancelled() throws cprime::cancelled then.
+bool cancel_requested() noexcept;
+void throw_if_cancelled();
+[[noreturn]] void throw_cancelled();
+
+// in_coroutine() is true when called on a runtime coroutine (not a plain thread).
+bool in_coroutine() noexcept;
+
+}  // namespace cprime::detail
