@@ -14,6 +14,10 @@
 //   lock(q); unlink &w if still queued; unlock(q)   // before w leaves scope
 //   if (w.fired == waiter::cancelled) throw_cancelled();
 //
+// Once w is published where a waker can find it, its owner must call park(w)
+// before w leaves scope unless the owner itself won w.try_claim(): a claimer
+// may already be inside wake(), and park() is what waits for it to finish.
+//
 // Protocol (waking side), with the queue's lock held or not:
 //   if (w->try_claim()) { w->fired = k; /* hand over data */ w->wake(); }
 //   else { /* someone else completes w: skip it */ }
@@ -69,10 +73,19 @@ class waiter {
   // Free for the wait's user (select keeps its case table here, a channel op
   // its value slot). Written before publication or by the claimer.
   void* data = nullptr;
+  // reason names the wait in cprime::dump() ("chan recv", "select", "sleep",
+  // "join", "mutex" …); a string literal, set before park(). Null = "park".
+  const char* reason = nullptr;
 
  private:
   friend void park(waiter&, void (*)(void*), void*) noexcept;
+  friend struct waiter_access;  // runtime/scheduler.cpp
   std::atomic<uint32_t> claimed_{0};
+  // park_state_: 0 = owner running, 1 = owner parked, 2 = woken. wake()
+  // exchanges in 2; park() commits 0 -> 1 only after the owner's context is
+  // saved, so a wake before the commit is seen there and never lost. It is
+  // also the futex word a plain thread sleeps on.
+  std::atomic<uint32_t> park_state_{0};
   bool cancellable_;
   fiber* fiber_ = nullptr;           // owner if a coroutine
   thread_parker* thread_ = nullptr;  // owner if a plain thread
@@ -86,8 +99,10 @@ class waiter {
 // Never throws; the caller unlinks w from its queues, then checks fired.
 void park(waiter& w, void (*unlock)(void*), void* arg) noexcept;
 
-// cancel_requested() is true when the current coroutine has been cancelled
-// (false on a plain thread). throw_if_cancelled() throws cprime::cancelled then.
+// cancel_requested() is true when the current coroutine (or plain thread,
+// while it runs inside a cancellation node, see detail/cancel_node.hpp) has
+// been cancelled; false otherwise. throw_if_cancelled() throws
+// cprime::cancelled then.
 bool cancel_requested() noexcept;
 void throw_if_cancelled();
 [[noreturn]] void throw_cancelled();

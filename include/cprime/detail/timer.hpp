@@ -1,6 +1,7 @@
 // cprime/detail/timer.hpp — one-shot timers driven by the runtime's workers.
 //
-// A timer calls fn(arg) once at or after `when`, on a runtime thread, with
+// A timer calls fn(arg) once at or after `when`, on the runtime's timer thread
+// (process-wide, see docs/runtime.md), with
 // the timer structure's lock held: fn must be short and must not block (claim
 // a waiter and wake it, try_send on a channel, re-arm via add_timer).
 // cancel_timer() guarantees that after it returns fn is neither running nor
@@ -22,7 +23,7 @@ struct timer_id {
   explicit operator bool() const noexcept { return value != 0; }
 };
 
-// add_timer() arms a timer; starts the default runtime if none is running.
+// add_timer() arms a timer; starts the runtime's timer thread if needed.
 // Callable from coroutines, plain threads and timer callbacks.
 timer_id add_timer(clock::time_point when, void (*fn)(void*), void* arg);
 

@@ -1,0 +1,3 @@
+module cprime.bench/peers/go
+
+go 1.19

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""table.py RESULTS [--md OUT --command CMD --note NOTE...]: the scripts/bench table.
+
+RESULTS holds the benchmark programs' lines
+  workload=<w> peer=<p> threads=<n> metric=<v> unit=<u>
+and failure lines "FAIL <w> <p> <threads> <reason>". Prints one table per
+(workload, unit, threads): median and min-max per peer, and the ratio
+CPrime/peer. With --md, also writes docs/benchmarks.md.
+"""
+import argparse
+import datetime
+import os
+import re
+import statistics
+import subprocess
+from collections import OrderedDict, defaultdict
+
+LINE = re.compile(r"^workload=(\S+) peer=(\S+) threads=(\d+) metric=(\S+) unit=(\S+)$")
+WORKLOADS = ["spawn", "pingpong", "mpmc", "select", "ring", "skynet", "idle", "echo",
+             "compile-enabled", "compile-other"]
+PEERS = ["cprime", "go", "boostfiber", "plain"]
+HIGHER_IS_BETTER = {"req/s"}
+# BENCH.md targets: (max CPrime/Go, max CPrime/Boost.Fiber) for time metrics.
+HALF_GO = {"spawn", "pingpong", "ring", "select"}
+
+
+def target(workload, unit, ratios, values):
+    go, bf = ratios.get("go"), ratios.get("boostfiber")
+    if workload == "idle" and unit == "KiB/coroutine":
+        v = values.get("cprime")
+        if v is None:
+            return ""
+        must = "≤8 KiB " + ("met" if v <= 8 else "MISSED")
+        moon = "" if go is None else ("; ≤Go met" if go <= 1 else "; ≤Go missed")
+        return must + moon
+    if workload == "idle":
+        return ""  # BENCH.md sets no target for the creation time
+    if workload == "echo":
+        return "" if go is None else ("≥Go met" if go >= 1 else "≥Go MISSED")
+    if workload.startswith("compile"):
+        p = ratios.get("plain")
+        limit = 1.05 if workload == "compile-enabled" else 1.01
+        return "" if p is None else f"<{limit:.2f}× " + ("met" if p < limit else "MISSED")
+    parts = []
+    if go is not None:
+        limit = 0.5 if workload in HALF_GO else 1.0
+        parts.append(f"≤{limit}×Go " + ("met" if go <= limit else "MISSED"))
+    if bf is not None:
+        parts.append("<BF " + ("met" if bf < 1 else "MISSED"))
+    return ", ".join(parts)
+
+
+def fmt(v):
+    return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}" if abs(v) < 1000 else f"{v:.0f}"
+
+
+def load(path):
+    data = defaultdict(lambda: defaultdict(list))  # (w, unit, threads) -> peer -> [values]
+    order = OrderedDict()
+    failures = []
+    with open(path) as f:
+        for raw in f:
+            line = raw.strip()
+            m = LINE.match(line)
+            if m:
+                w, p, t, v, u = m.groups()
+                key = (w, u, int(t))
+                order.setdefault(key, None)
+                data[key][p].append(float(v))
+            elif line.startswith("FAIL "):
+                failures.append(line[5:])
+    return data, list(order), failures
+
+
+def build_rows(data, keys):
+    peers = [p for p in PEERS if any(p in data[k] for k in keys)]
+    peers += sorted({p for k in keys for p in data[k]} - set(peers))
+    others = [p for p in peers if p != "cprime"]
+    header = ["workload", "unit", "threads"] + [f"{p} median [min–max] (n)" for p in peers]
+    header += [f"cprime/{p}" for p in others] + ["target"]
+    rows = []
+    rank = {w: i for i, w in enumerate(WORKLOADS)}
+    for key in sorted(keys, key=lambda k: (rank.get(k[0], len(rank)), k[0], k[1], k[2])):
+        w, u, t = key
+        row = [w, u + (" (higher is better)" if u in HIGHER_IS_BETTER else ""), str(t)]
+        med = {}
+        for p in peers:
+            vals = data[key].get(p)
+            if not vals:
+                row.append("—")
+                continue
+            med[p] = statistics.median(vals)
+            row.append(f"{fmt(med[p])} [{fmt(min(vals))}–{fmt(max(vals))}] ({len(vals)})")
+        ratios = {}
+        for p in others:
+            if "cprime" in med and p in med and med[p] > 0:
+                ratios[p] = med["cprime"] / med[p]
+                row.append(f"{ratios[p]:.2f}")
+            else:
+                row.append("—")
+        row.append(target(w, u, ratios, med))
+        rows.append(row)
+    return header, rows
+
+
+def render_text(header, rows):
+    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+    out = ["  ".join(c.ljust(widths[i]) for i, c in enumerate(header))]
+    out.append("  ".join("-" * w for w in widths))
+    out += ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)) for r in rows]
+    return "\n".join(out)
+
+
+def render_md(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def machine():
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            kib = int(f.readline().split()[1])
+            mem = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    kernel = subprocess.run(["uname", "-r"], capture_output=True, text=True).stdout.strip()
+    return f"{os.cpu_count()} cores (nproc), {model}{mem}, Linux {kernel}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--md")
+    ap.add_argument("--command", default="")
+    ap.add_argument("--note", action="append", default=[])
+    a = ap.parse_args()
+    data, keys, failures = load(a.results)
+    header, rows = build_rows(data, keys)
+    print(render_text(header, rows))
+    for f in failures:
+        print("FAILED:", f)
+    if not a.md:
+        return
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    md = [
+        "# Benchmarks",
+        "",
+        "Generated by `scripts/bench`; do not edit by hand. Workloads, peers and",
+        "targets: shared/BENCH.md; how each peer program works: docs/bench-peers.md.",
+        "",
+        f"- Date: {now}",
+        f"- Machine: {machine()}",
+        f"- Command: `{a.command}`",
+    ]
+    md += [f"- {n}" for n in a.note]
+    md += [
+        "",
+        "Each cell: median [min–max] (number of runs). Ratios are CPrime's median",
+        "over the peer's: for times, memory and compile times below 1.0 means CPrime",
+        "is better; for req/s (echo) above 1.0 means CPrime is better. `plain` is",
+        "the compile workload without the plugin. The machine is shared and noisy:",
+        "trust ratios taken in the same run over absolute figures.",
+        "",
+        render_md(header, rows),
+    ]
+    if failures:
+        md += ["", "Failed or skipped runs:", ""] + [f"- {f}" for f in failures]
+    with open(a.md, "w") as f:
+        f.write("\n".join(md) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+// cprime/runtime.hpp — the M:N runtime: building one, running on it, dumping it.
+//
+//   #include <cprime/runtime.hpp>
+//   int main() {
+//     cprime::runtime rt = cprime::runtime::builder().worker_threads(2).build();
+//     int v = rt.run([] { return cprime::spawn([] { return 6 * 7; }).join(); });
+//     return v == 42 ? 0 : 1;
+//   }
+//
+// Without a builder, the default runtime starts on first use (first spawn,
+// first timer) with one worker per core, or CPRIME_WORKERS workers if that
+// environment variable is set. It is never torn down: program exit with
+// coroutines still running does not wait for them and does not crash.
+// docs/runtime.md describes the scheduler, stacks and the deadlock detector.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <utility>
+
+#include "cprime/task.hpp"
+
+namespace cprime {
+
+class runtime {
+ public:
+  // builder configures a runtime; every setter returns *this.
+  class builder {
+   public:
+    // worker_threads(n): OS threads running coroutines (n >= 1; default: cores).
+    builder& worker_threads(std::size_t n) noexcept { workers_ = n; return *this; }
+    // max_blocking_threads(m): cap of spawn_blocking's pool (m >= 1; default 128).
+    builder& max_blocking_threads(std::size_t m) noexcept { blocking_ = m; return *this; }
+    // thread_name(s): name of the worker threads (Linux truncates to 15 bytes,
+    // with the worker index appended); blocking threads get s + "-blk".
+    builder& thread_name(std::string s) { name_ = std::move(s); return *this; }
+    // stack_size(b): bytes of address space reserved per coroutine stack,
+    // rounded up to whole pages (minimum 16 KiB; default 128 KiB). Only the
+    // pages a coroutine touches are committed.
+    builder& stack_size(std::size_t b) noexcept { stack_ = b; return *this; }
+    // build() starts the worker threads.
+    runtime build() const;
+
+   private:
+    std::size_t workers_ = 0;
+    std::size_t blocking_ = 128;
+    std::string name_ = "cprime-worker";
+    std::size_t stack_ = 128 * 1024;
+  };
+
+  runtime(runtime&& o) noexcept : impl_(std::exchange(o.impl_, nullptr)) {}
+  runtime& operator=(runtime&& o) noexcept;
+  runtime(const runtime&) = delete;
+  runtime& operator=(const runtime&) = delete;
+  // ~runtime() stops the workers (a coroutine running then finishes its current
+  // step; runnable ones are not run) and joins the threads. Coroutines still
+  // parked are abandoned and their memory leaked, never freed under them.
+  ~runtime();
+
+  // run(f, args…) runs f(args…) on a coroutine of this runtime and blocks the
+  // caller (a plain thread or another coroutine) until it returns; returns its
+  // value or rethrows its exception.
+  template <class F, class... A>
+  spawn_result_t<F, A...> run(F&& f, A&&... args) {
+    detail::spawn_options o{here()};
+    o.rt = impl_;
+    return detail::spawn_with(o, std::forward<F>(f), std::forward<A>(args)...).join();
+  }
+
+  // spawn(f, args…) spawns on this runtime (from any thread).
+  template <class F, class... A>
+  task<spawn_result_t<F, A...>> spawn(F&& f, A&&... args) {
+    detail::spawn_options o{};
+    o.rt = impl_;
+    return detail::spawn_with(o, std::forward<F>(f), std::forward<A>(args)...);
+  }
+
+  std::size_t worker_threads() const noexcept;
+  std::size_t max_blocking_threads() const noexcept;
+  std::size_t stack_size() const noexcept;
+
+ private:
+  explicit runtime(detail::runtime_impl* impl) noexcept : impl_(impl) {}
+  detail::runtime_impl* impl_;
+};
+
+// dump() prints every coroutine of every runtime — state, what it is blocked
+// on, spawn site — and every plain thread blocked in the runtime, to stderr.
+// SIGQUIT prints the same (unless the program installed its own handler).
+void dump() noexcept;
+
+}  // namespace cprime

@@ -1,0 +1,50 @@
+# lit configuration for CPrime's rewriter and plugin tests.
+#
+#   python3 /usr/lib/llvm-19/build/utils/lit/lit.py --config-prefix llvm-lit \
+#       [--param cprime_build=<build dir>] test/
+#
+# ctest runs exactly that (test/CMakeLists.txt). The build directory comes
+# from --param cprime_build, else $CPRIME_BUILD_DIR, else <repo>/build.
+import os
+import shutil
+
+import lit.formats
+
+config.name = "CPrime"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".cpp"]
+config.excludes = ["Inputs", "fuzz"]
+config.test_source_root = os.path.dirname(os.path.abspath(__file__))
+config.test_exec_root = os.path.join(
+    lit_config.params.get("cprime_build")
+    or os.environ.get("CPRIME_BUILD_DIR")
+    or os.path.join(config.test_source_root, "build"),
+    "lit",
+)
+
+repo = config.test_source_root
+build = os.path.dirname(config.test_exec_root)
+llvm_bin = "/usr/lib/llvm-19/bin"
+
+config.environment["PATH"] = os.pathsep.join(
+    [llvm_bin, config.environment.get("PATH", os.environ.get("PATH", ""))]
+)
+for var in ("HOME", "TMPDIR", "CPRIME_WORKERS"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+
+plugin = os.path.join(build, "plugin", "libcprime.so")
+rewrite = os.path.join(build, "tools", "cprime-rewrite", "cprime-rewrite")
+runtime = lit_config.params.get("cprime_rt") or os.path.join(
+    build, "runtime", "libcprime_rt.a"
+)
+clangxx = shutil.which("clang++-19") or os.path.join(llvm_bin, "clang++")
+
+config.substitutions.append(("%cprime-rewrite", rewrite))
+config.substitutions.append(
+    ("%clangxx_cprime", f"{clangxx} -std=c++20 -fplugin={plugin} -I{repo}/include")
+)
+config.substitutions.append(("%clangxx", f"{clangxx} -std=c++20 -I{repo}/include"))
+config.substitutions.append(("%cprime_plugin", plugin))
+config.substitutions.append(("%cprime_rt", f"{runtime} -lboost_context -pthread"))
+config.substitutions.append(("%repo", repo))

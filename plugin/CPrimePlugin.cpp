@@ -1,0 +1,172 @@
+//===- CPrimePlugin.cpp - clang++-19 -fplugin=libcprime.so ----------------===//
+//
+// Registration and buffer plumbing only; all rewriting is in rewriter/.
+//
+// How the hook works with Clang 19 (issue #3 has the verified facts):
+//  - An AddBeforeMainAction plugin action is active with just -fplugin=.
+//    Clang calls only ParseArgs and CreateASTConsumer, then destroys the
+//    action: state that must live on is owned by the PPCallbacks.
+//  - In CreateASTConsumer nothing has been lexed: the main file's buffer is
+//    overridden and its FileID re-created (otherwise text past the original
+//    length would map into the next buffer).
+//  - InclusionDirective fires after header lookup and before the header's
+//    FileID exists, so overriding a user header's contents there works.
+//  - A file that does not opt in (SPEC §2) is never touched.
+//  - Rewriter errors go through DiagnosticsEngine at the original offsets;
+//    the file is then compiled unrewritten with later diagnostics suppressed,
+//    so the user sees the CPrime error and not a cascade from the raw syntax.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Rewrite.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/Basic/DiagnosticIDs.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendPluginRegistry.h"
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Pragma.h"
+#include "clang/Lex/Preprocessor.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <memory>
+
+using namespace clang;
+
+namespace {
+
+// report emits the rewriter's errors for the file FID through Clang, then
+// silences what follows: the unrewritten file would only add a cascade.
+void report(DiagnosticsEngine &DE, SourceManager &SM, FileID FID,
+            const cprime::DiagnosticList &Diags) {
+  SourceLocation Start = SM.getLocForStartOfFile(FID);
+  unsigned Size = SM.getBufferData(FID).size();
+  for (const cprime::Diagnostic &D : Diags) {
+    unsigned ID = DE.getDiagnosticIDs()->getCustomDiagID(
+        DiagnosticIDs::Error, cprime::diagMessage(D.ID));
+    DE.Report(Start.getLocWithOffset(std::min<unsigned>(D.Offset, Size)), ID);
+  }
+  DE.setSuppressAllDiagnostics(true);
+}
+
+class IncludeHook : public PPCallbacks {
+public:
+  IncludeHook(CompilerInstance &CI) : CI(CI), SM(CI.getSourceManager()) {}
+
+  void InclusionDirective(SourceLocation, const Token &, StringRef FileName,
+                          bool, CharSourceRange, OptionalFileEntryRef File,
+                          StringRef, StringRef, const Module *, bool,
+                          SrcMgr::CharacteristicKind FileType) override {
+    // System headers never opt in; the runtime's own headers are plain C++.
+    if (!File || FileType != SrcMgr::C_User || FileName.starts_with("cprime/"))
+      return;
+    if (!Seen.insert(&File->getFileEntry()).second ||
+        SM.isFileOverridden(*File))
+      return;
+    std::optional<llvm::MemoryBufferRef> Buf =
+        SM.getMemoryBufferForFileOrNone(*File);
+    if (!Buf)
+      return;
+    cprime::RewriteResult R = cprime::rewrite(Buf->getBuffer());
+    if (!R.Enabled)
+      return;
+    if (!R.Diags.empty()) {
+      Pending[&File->getFileEntry()] = std::move(R.Diags);
+      return;
+    }
+    if (R.Text != Buf->getBuffer())
+      SM.overrideFileContents(*File, llvm::MemoryBuffer::getMemBufferCopy(
+                                         R.Text, Buf->getBufferIdentifier()));
+  }
+
+  // A header's errors are reported once it has a FileID to point into.
+  void FileChanged(SourceLocation Loc, FileChangeReason Reason,
+                   SrcMgr::CharacteristicKind, FileID) override {
+    if (Reason != EnterFile || Pending.empty())
+      return;
+    FileID FID = SM.getFileID(Loc);
+    OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID);
+    if (!FE)
+      return;
+    auto It = Pending.find(&FE->getFileEntry());
+    if (It == Pending.end())
+      return;
+    cprime::DiagnosticList Diags = std::move(It->second);
+    Pending.erase(It);
+    report(CI.getDiagnostics(), SM, FID, Diags);
+  }
+
+private:
+  CompilerInstance &CI;
+  SourceManager &SM;
+  llvm::DenseSet<const FileEntry *> Seen;
+  llvm::DenseMap<const FileEntry *, cprime::DiagnosticList> Pending;
+};
+
+class CPrimeAction : public PluginASTAction {
+protected:
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 StringRef) override {
+    rewriteMainFile(CI);
+    CI.getPreprocessor().addPPCallbacks(std::make_unique<IncludeHook>(CI));
+    return std::make_unique<ASTConsumer>();
+  }
+
+  bool ParseArgs(const CompilerInstance &CI,
+                 const std::vector<std::string> &Args) override {
+    // Returning false would drop the plugin silently: report instead.
+    DiagnosticsEngine &DE = CI.getDiagnostics();
+    for (const std::string &A : Args)
+      DE.Report(DE.getCustomDiagID(DiagnosticsEngine::Error,
+                                   "unknown argument '%0' to the cprime plugin"))
+          << A;
+    return true;
+  }
+
+  ActionType getActionType() override { return AddBeforeMainAction; }
+
+private:
+  static void rewriteMainFile(CompilerInstance &CI) {
+    SourceManager &SM = CI.getSourceManager();
+    FileID Main = SM.getMainFileID();
+    if (Main.isInvalid())
+      return;
+    llvm::StringRef Original = SM.getBufferData(Main);
+    cprime::RewriteResult R = cprime::rewrite(Original);
+    if (!R.Enabled)
+      return;
+    if (!R.Diags.empty())
+      return report(CI.getDiagnostics(), SM, Main, R.Diags);
+    if (R.Text == Original)
+      return;
+    SrcMgr::CharacteristicKind Kind =
+        SM.getFileCharacteristic(SM.getLocForStartOfFile(Main));
+    OptionalFileEntryRef FE = SM.getFileEntryRefForID(Main);
+    llvm::StringRef Name = SM.getBufferOrFake(Main).getBufferIdentifier();
+    auto Buffer = llvm::MemoryBuffer::getMemBufferCopy(R.Text, Name);
+    if (FE) {
+      SM.overrideFileContents(*FE, std::move(Buffer));
+      SM.setMainFileID(SM.createFileID(*FE, SourceLocation(), Kind));
+    } else {
+      SM.setMainFileID(SM.createFileID(std::move(Buffer), Kind));
+    }
+  }
+};
+
+// `#pragma cprime` opts a file in; Clang itself must not warn about it.
+class CPrimePragma : public PragmaHandler {
+public:
+  CPrimePragma() : PragmaHandler("cprime") {}
+  void HandlePragma(Preprocessor &, PragmaIntroducer, Token &) override {}
+};
+
+} // namespace
+
+static FrontendPluginRegistry::Add<CPrimeAction>
+    X("cprime", "rewrite CPrime constructs (spawn, select, parallel, defer, "
+                "timeout, co_await) into calls on the CPrime runtime");
+static PragmaHandlerRegistry::Add<CPrimePragma>
+    Y("cprime", "marks a file as CPrime-enabled");

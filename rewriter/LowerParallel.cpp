@@ -1,0 +1,21 @@
+//===- LowerParallel.cpp - parallel { } → ::cprime::parallel([&](scope&) { }) ===//
+//
+// Contract (docs/lowering.md, "parallel"; runtime side:
+// include/cprime/scope.hpp). Spawns directly inside the block were lowered
+// onto the scope parameter `__cprime_scopeN` by LowerSpawn.
+//   parallel { body }              ::cprime::parallel([&](::cprime::scope& __cprime_scope1) { body });
+//   auto v = parallel { … };       auto v = ::cprime::parallel([&](…) { … });
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lower.h"
+
+namespace cprime {
+
+void lowerParallel(const ParallelNode &N, const TokenBuffer &, Emitter &E) {
+  E.replace(N.Keyword, {"::cprime::parallel([&](::cprime::scope& " +
+                        scopeName(N.Scope) + ")"});
+  E.insertAfter(N.Close, N.Expression ? ")" : ");", N.Keyword);
+}
+
+} // namespace cprime

@@ -1,0 +1,72 @@
+//===- LowerSpawn.cpp - spawn → ::cprime::spawn(::cprime::here(), …) ------===//
+//
+// Contract (docs/lowering.md, "spawn"; runtime side: include/cprime/task.hpp
+// and scope.hpp). The head replaces the `spawn` keyword, so the callee and
+// its arguments keep their place and a type error in `spawn f(x)` is
+// reported on `f(x)`:
+//   spawn f(a, b);     ::cprime::spawn(::cprime::here(), f, a, b);
+//   spawn o.m(a);      ::cprime::spawn(::cprime::here(), [__cprime_self = o]
+//                        (auto&&... __cprime_a) mutable { return
+//                        __cprime_self.m(::std::forward<…>(__cprime_a)...); }, a);
+//   spawn { body }     ::cprime::spawn(::cprime::here(), [=]() mutable { body });
+//   spawn [c] { body } ::cprime::spawn(::cprime::here(), [c]() mutable { body });
+// Directly inside parallel/timeout the callee is the scope's
+// `__cprime_scopeN.spawn`, and a plain block captures by reference, except
+// enclosing `for` loop variables, copied per iteration (`[&, i]() mutable`).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lower.h"
+
+namespace cprime {
+
+void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
+  std::string Fn = N.Blocking >= 0 ? "spawn_blocking" : "spawn";
+  std::string Head = N.Scope >= 0 ? scopeName(N.Scope) + "." + Fn + "("
+                                  : "::cprime::" + Fn + "(";
+  Head += "::cprime::here(), ";
+  if (N.Blocking >= 0) {
+    E.remove(N.Blocking);
+    E.dropGap(N.Blocking);
+  }
+  E.dropGap((N.Blocking >= 0 ? N.Blocking : N.Keyword) + 1);
+  const char *Tail = N.Expression ? ")" : ");";
+
+  switch (N.Form) {
+  case SpawnNode::Call:
+    E.replace(N.Keyword, {Head});
+    E.replace(N.CallOpen, {N.CallOpen + 1 == N.CallClose ? "" : ", "});
+    break;
+  case SpawnNode::MemberCall:
+    E.replace(N.Keyword, {Head + "[__cprime_self = "});
+    E.replace(N.MemberOp,
+              {std::string("](auto&&... __cprime_a) mutable { return "
+                           "__cprime_self") +
+               std::string(Toks.text(N.MemberOp))});
+    E.replace(N.CallOpen,
+              {std::string("(::std::forward<decltype(__cprime_a)>(__cprime_a)"
+                           "...); }") +
+               (N.CallOpen + 1 == N.CallClose ? "" : ", ")});
+    break;
+  case SpawnNode::Block: {
+    std::string Caps = N.Scope >= 0 ? "[&]() " : "[=]() mutable ";
+    if (N.Scope >= 0 && !N.LoopCopies.empty()) {
+      Caps = "[&";
+      for (const std::string &Name : N.LoopCopies)
+        Caps += ", " + Name;
+      Caps += "]() mutable ";
+    }
+    E.replace(N.Keyword, {Head + Caps});
+    E.insertAfter(N.BodyClose, Tail, N.Keyword);
+    break;
+  }
+  case SpawnNode::CapturedBlock:
+    E.replace(N.Keyword, {Head});
+    E.insertBefore(N.BodyOpen, "() mutable ", N.Keyword);
+    E.dropGap(N.BodyOpen);
+    E.insertAfter(N.BodyClose, Tail, N.Keyword);
+    break;
+  }
+}
+
+} // namespace cprime

@@ -1,0 +1,968 @@
+//===- Parser.cpp - the CPrime constructs of one file ---------------------===//
+//
+// One pass over the tokens with a stack of brace contexts (which parallel/
+// timeout scope a `spawn` attaches to, whether the enclosing function is a
+// native C++20 coroutine). Each construct records its node and the walk goes
+// on into the construct's operands and bodies, so constructs nest freely:
+// the Emitter composes their edits token by token.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Parser.h"
+
+#include <algorithm>
+
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace clang;
+
+namespace cprime {
+
+namespace {
+
+// Nesting deeper than this in one statement is reported, never recursed
+// into: the rewriter must not overflow its stack on hostile input.
+constexpr int MaxDepth = 256;
+
+class Parser {
+public:
+  Parser(const TokenBuffer &T, DiagnosticList &D)
+      : T(T), Diags(D), N(T.size()), ForcedStmt(N, false), BraceScope(N, -1),
+        FuncLike(N, false), Coroutine(N, false) {}
+
+  ParseResult run();
+
+private:
+  struct Context {
+    int Scope = -1;
+    int ScopeOpen = -1; // the `{` of that parallel/timeout block
+    bool Coroutine = false;
+    int Close = -1;
+  };
+
+  void error(DiagID ID, uint32_t Offset) { Diags.push_back({ID, Offset}); }
+  void errorAt(DiagID ID, int Tok) {
+    error(ID, Tok < N ? T[Tok].Offset : static_cast<uint32_t>(T.source().size()));
+  }
+  void errorAfter(DiagID ID, int Tok) { error(ID, T.endOffset(Tok)); }
+
+  bool isFuncLikeBrace(int Open) const;
+  void findCoroutines();
+  void walk(int Begin, int End, bool Directive);
+
+  int prevToken(int I, int Lo) const;
+  bool isStatementStart(int I, int Lo) const;
+  bool isExpressionStart(int I, int Lo) const;
+  bool isArgumentStart(int I, int Lo) const;
+  bool matched(int I, int Limit) const {
+    return T.isOpen(I) && T[I].Match > I && T[I].Match < Limit;
+  }
+
+  int skipStatement(int I, int Limit, int Depth) const;
+  int skipTemplateArgs(int I, int Limit) const;
+  int parseUnary(int I, int Limit) const;
+  int parsePostfix(int I, int Limit) const;
+
+  void handleSpawn(int I, int Lo, int Limit, const Context &C);
+  std::vector<std::string> loopCopies(int ScopeOpen, int Spawn, int BodyOpen,
+                                      int BodyClose) const;
+  void loopNames(int B, int E, std::vector<std::string> &Names) const;
+  void handleAwait(int I, int Limit, const Context &C);
+  void handleSelect(int I, int Lo, int Limit);
+  bool parseSelectArm(SelectNode &S, int &K);
+  void handleParallel(int I, int Lo, int Limit);
+  void handleDefer(int I, int Lo, int Limit);
+  void handleTimeout(int I, int Lo, int Limit);
+
+  const TokenBuffer &T;
+  DiagnosticList &Diags;
+  int N;
+  std::vector<bool> ForcedStmt; // first token of an inline select arm body
+  std::vector<int> BraceScope;  // `{` of a parallel/timeout → its scope
+  std::vector<bool> FuncLike;   // `{` opens a function or lambda body
+  std::vector<bool> Coroutine;  // that body has co_return/co_yield
+  unsigned SelectCount = 0, ScopeCount = 0, DeferCount = 0;
+  ParseResult R;
+};
+
+bool isWordIn(const TokenBuffer &T, int I,
+              std::initializer_list<llvm::StringRef> Words) {
+  if (!T.isIdent(I))
+    return false;
+  llvm::StringRef S = T.text(I);
+  for (llvm::StringRef W : Words)
+    if (S == W)
+      return true;
+  return false;
+}
+
+// A `{` opens a function or lambda body when, walking back over
+// specifiers and a trailing return type, we reach the `)` of a parameter
+// list (not of an if/for/while/switch/catch header) or a lambda's `]`.
+// CPrime's own bodies (spawn/parallel/defer blocks) are lambdas too.
+bool Parser::isFuncLikeBrace(int Open) const {
+  int P = Open - 1;
+  if (P < 0)
+    return false;
+  if (isWordIn(T, P, {"spawn", "blocking", "parallel", "defer"}))
+    return true;
+  for (int Steps = 0; P >= 0 && Steps < 64; ++Steps) {
+    const Token &Tk = T[P];
+    if (Tk.InDirective)
+      return false;
+    switch (Tk.Kind) {
+    case tok::r_square:
+      // `[[attr]] {` is a block; `[caps] {` a lambda.
+      return !(T.is(P - 1, tok::r_square));
+    case tok::r_paren: {
+      int M = Tk.Match;
+      if (M < 0)
+        return false;
+      if (isWordIn(T, M - 1, {"noexcept", "decltype", "throw", "requires",
+                              "alignas", "__attribute__"})) {
+        P = M - 2;
+        continue;
+      }
+      if (isWordIn(T, M - 1, {"if", "for", "while", "switch", "catch",
+                              "constexpr"}))
+        return false;
+      return true;
+    }
+    case tok::raw_identifier:
+      if (isWordIn(T, P, {"return", "else", "do", "try", "case", "goto",
+                          "namespace", "struct", "class", "union", "enum",
+                          "extern", "new"}))
+        return false;
+      break;
+    case tok::coloncolon:
+    case tok::less:
+    case tok::greater:
+    case tok::greatergreater:
+    case tok::star:
+    case tok::amp:
+    case tok::ampamp:
+    case tok::arrow:
+    case tok::comma:
+    case tok::ellipsis:
+      break;
+    default:
+      return false;
+    }
+    --P;
+  }
+  return false;
+}
+
+void Parser::findCoroutines() {
+  std::vector<int> Stack;
+  for (int I = 0; I < N; ++I) {
+    if (T[I].InDirective)
+      continue;
+    if (T.is(I, tok::l_brace) && T[I].Match > I) {
+      FuncLike[I] = isFuncLikeBrace(I);
+      Stack.push_back(I);
+    } else if (T.is(I, tok::r_brace) && !Stack.empty() &&
+               T[Stack.back()].Match == I) {
+      Stack.pop_back();
+    } else if (isWordIn(T, I, {"co_return", "co_yield"})) {
+      for (int S = static_cast<int>(Stack.size()) - 1; S >= 0; --S)
+        if (FuncLike[Stack[S]]) {
+          Coroutine[Stack[S]] = true;
+          break;
+        }
+    }
+  }
+}
+
+// The previous token of the same region: code skips directive lines, a
+// directive never looks past its own line.
+int Parser::prevToken(int I, int Lo) const {
+  int P = I - 1;
+  if (!T[I].InDirective)
+    while (P >= Lo && T[P].InDirective)
+      --P;
+  return P >= Lo ? P : -1;
+}
+
+bool Parser::isStatementStart(int I, int Lo) const {
+  if (ForcedStmt[I])
+    return true;
+  int P = prevToken(I, Lo);
+  if (P < 0)
+    return !T[I].InDirective;
+  if (T[I].InDirective) {
+    // The first token of a `#define` body: after the name, or after the
+    // parameter list written right against it.
+    if (T.isWord(P - 1, "define") && T.is(P - 2, tok::hash))
+      return true;
+    if (T.is(P, tok::r_paren) && T[P].Match > 0 && T.adjacent(T[P].Match) &&
+        T.isWord(T[P].Match - 2, "define"))
+      return true;
+  }
+  switch (T[P].Kind) {
+  case tok::semi:
+  case tok::l_brace:
+  case tok::r_brace:
+    return true;
+  case tok::r_paren: {
+    int M = T[P].Match;
+    return M > 0 && (isWordIn(T, M - 1, {"if", "for", "while", "switch"}) ||
+                     (T.isWord(M - 1, "constexpr") && T.isWord(M - 2, "if")));
+  }
+  case tok::raw_identifier:
+    return isWordIn(T, P, {"else", "do"});
+  default:
+    return false;
+  }
+}
+
+bool Parser::isExpressionStart(int I, int Lo) const {
+  int P = prevToken(I, Lo);
+  return P >= 0 && (T.is(P, tok::equal) || T.isWord(P, "return"));
+}
+
+// An argument position: `pool.push_back(spawn f(x))`, `g(a, spawn f(x))`.
+// A `spawn` there is a keyword only when a well-formed spawn operand
+// follows; anything else stays an ordinary name, without a diagnostic.
+bool Parser::isArgumentStart(int I, int Lo) const {
+  int P = prevToken(I, Lo);
+  return P >= 0 && (T.is(P, tok::l_paren) || T.is(P, tok::comma));
+}
+
+//G statement: compound-statement
+//G          | 'if' 'constexpr'? '(' … ')' statement ('else' statement)?
+//G          | ('for' | 'while' | 'switch') '(' … ')' statement
+//G          | 'do' statement 'while' '(' … ')' ';'
+//G          | 'try' compound-statement ('catch' '(' … ')' compound-statement)+
+//G          | tokens-with-balanced-brackets ';'
+// Returns the statement's last token, or -1 when it does not end before
+// Limit.
+int Parser::skipStatement(int I, int Limit, int Depth) const {
+  if (I >= Limit || Depth > MaxDepth)
+    return -1;
+  if (T.is(I, tok::l_brace))
+    return matched(I, Limit) ? T[I].Match : -1;
+  if (T.isWord(I, "if")) {
+    int J = I + 1;
+    if (T.isWord(J, "constexpr"))
+      ++J;
+    if (!matched(J, Limit) || !T.is(J, tok::l_paren))
+      return -1;
+    int Then = skipStatement(T[J].Match + 1, Limit, Depth + 1);
+    if (Then < 0)
+      return -1;
+    if (T.isWord(Then + 1, "else") && Then + 1 < Limit)
+      return skipStatement(Then + 2, Limit, Depth + 1);
+    return Then;
+  }
+  if (isWordIn(T, I, {"for", "while", "switch"})) {
+    if (!T.is(I + 1, tok::l_paren) || !matched(I + 1, Limit))
+      return -1;
+    return skipStatement(T[I + 1].Match + 1, Limit, Depth + 1);
+  }
+  if (T.isWord(I, "do")) {
+    int Body = skipStatement(I + 1, Limit, Depth + 1);
+    if (Body < 0 || !T.isWord(Body + 1, "while") ||
+        !T.is(Body + 2, tok::l_paren) || !matched(Body + 2, Limit))
+      return -1;
+    int Semi = T[Body + 2].Match + 1;
+    return Semi < Limit && T.is(Semi, tok::semi) ? Semi : -1;
+  }
+  // CPrime block statements end at their block's `}`, with no `;`.
+  if (isWordIn(T, I, {"spawn", "select", "parallel", "defer"})) {
+    int J = I + 1;
+    if (T.isWord(I, "spawn") && T.isWord(J, "blocking"))
+      ++J;
+    if (T.isWord(I, "spawn") && T.is(J, tok::l_square) && matched(J, Limit))
+      J = T[J].Match + 1;
+    if (T.is(J, tok::l_brace))
+      return matched(J, Limit) ? T[J].Match : -1;
+  }
+  if (T.isWord(I, "timeout") && T.is(I + 1, tok::l_paren) &&
+      matched(I + 1, Limit) && T.is(T[I + 1].Match + 1, tok::l_brace)) {
+    int Open = T[I + 1].Match + 1;
+    if (!matched(Open, Limit))
+      return -1;
+    int Close = T[Open].Match;
+    if (T.isWord(Close + 1, "else") && Close + 1 < Limit)
+      return skipStatement(Close + 2, Limit, Depth + 1);
+    return Close;
+  }
+  if (T.isWord(I, "try")) {
+    if (!T.is(I + 1, tok::l_brace) || !matched(I + 1, Limit))
+      return -1;
+    int Last = T[I + 1].Match;
+    while (T.isWord(Last + 1, "catch") && T.is(Last + 2, tok::l_paren) &&
+           matched(Last + 2, Limit) &&
+           T.is(T[Last + 2].Match + 1, tok::l_brace) &&
+           matched(T[Last + 2].Match + 1, Limit))
+      Last = T[T[Last + 2].Match + 1].Match;
+    return Last;
+  }
+  for (int J = I; J < Limit; ++J) {
+    if (T[J].InDirective != T[I].InDirective)
+      return -1;
+    if (T.isOpen(J)) {
+      if (!matched(J, Limit))
+        return -1;
+      J = T[J].Match;
+      continue;
+    }
+    if (T.is(J, tok::semi))
+      return J;
+    if (T.isClose(J))
+      return -1;
+  }
+  return -1;
+}
+
+// `<` after a name opens template arguments when a balanced `>` follows
+// within a short run of type-like tokens and is itself followed by `(`,
+// `::` or `{`. Returns the index past `>`, or I when `<` is a comparison.
+int Parser::skipTemplateArgs(int I, int Limit) const {
+  int Depth = 0;
+  for (int J = I; J < Limit && J < I + 64; ++J) {
+    switch (T[J].Kind) {
+    case tok::less:
+      ++Depth;
+      break;
+    case tok::greater:
+    case tok::greatergreater: {
+      Depth -= T.is(J, tok::greater) ? 1 : 2;
+      if (Depth < 0)
+        return I;
+      if (Depth == 0)
+        return T.is(J + 1, tok::l_paren) || T.is(J + 1, tok::coloncolon) ||
+                       T.is(J + 1, tok::l_brace)
+                   ? J + 1
+                   : I;
+      break;
+    }
+    case tok::l_paren:
+    case tok::l_square:
+      if (!matched(J, Limit))
+        return I;
+      J = T[J].Match;
+      break;
+    case tok::semi:
+    case tok::l_brace:
+    case tok::r_brace:
+    case tok::r_paren:
+    case tok::r_square:
+    case tok::ampamp:
+    case tok::pipepipe:
+      return I;
+    default:
+      break;
+    }
+  }
+  return I;
+}
+
+//G unary-expression: unary-operator* postfix-expression
+//G unary-operator: '*' | '&' | '!' | '~' | '-' | '+' | '++' | '--' | 'co_await'
+// Returns the index past the operand (== I when there is none).
+int Parser::parseUnary(int I, int Limit) const {
+  while (I < Limit &&
+         (T.is(I, tok::star) || T.is(I, tok::amp) || T.is(I, tok::exclaim) ||
+          T.is(I, tok::tilde) || T.is(I, tok::minus) || T.is(I, tok::plus) ||
+          T.is(I, tok::plusplus) || T.is(I, tok::minusminus) ||
+          T.isWord(I, "co_await")))
+    ++I;
+  return parsePostfix(I, Limit);
+}
+
+//G postfix-expression: primary ( '.' name | '->' name | '[' … ']'
+//G                              | '(' … ')' | '{' … '}' | '++' | '--' )*
+//G primary: '(' … ')' | lambda | '::'? name ('::' name | '<' … '>')* | literal
+int Parser::parsePostfix(int I, int Limit) const {
+  if (I >= Limit)
+    return I;
+  int J = I;
+  if (T.is(J, tok::l_paren)) {
+    if (!matched(J, Limit))
+      return I;
+    J = T[J].Match + 1;
+  } else if (T.is(J, tok::l_square)) {
+    // A lambda: captures, then everything up to its body.
+    if (!matched(J, Limit))
+      return I;
+    J = T[J].Match + 1;
+    while (J < Limit && !T.is(J, tok::l_brace)) {
+      if (T.is(J, tok::semi) || T.isClose(J))
+        return I;
+      if (T.isOpen(J)) {
+        if (!matched(J, Limit))
+          return I;
+        J = T[J].Match;
+      }
+      ++J;
+    }
+    if (!matched(J, Limit))
+      return I;
+    J = T[J].Match + 1;
+  } else if (T.isIdent(J) || T.is(J, tok::coloncolon)) {
+    if (T.is(J, tok::coloncolon))
+      ++J;
+    if (!T.isIdent(J))
+      return I;
+    ++J;
+    while (J < Limit) {
+      if (T.is(J, tok::less)) {
+        int After = skipTemplateArgs(J, Limit);
+        if (After == J)
+          break;
+        J = After;
+        continue;
+      }
+      if (T.is(J, tok::coloncolon) && T.isIdent(J + 1)) {
+        J += 2;
+        continue;
+      }
+      break;
+    }
+  } else if (T.is(J, tok::numeric_constant) || T.is(J, tok::char_constant) ||
+             tok::isStringLiteral(T[J].Kind)) {
+    ++J;
+    while (J < Limit && tok::isStringLiteral(T[J].Kind))
+      ++J;
+  } else {
+    return I;
+  }
+  while (J < Limit) {
+    if ((T.is(J, tok::period) || T.is(J, tok::arrow)) && J + 1 < Limit) {
+      int K = J + 1;
+      if (T.isWord(K, "template"))
+        ++K;
+      if (T.is(K, tok::tilde))
+        ++K;
+      if (!T.isIdent(K))
+        break;
+      J = K + 1;
+      if (T.is(J, tok::less)) {
+        int After = skipTemplateArgs(J, Limit);
+        if (After != J)
+          J = After;
+      }
+      continue;
+    }
+    if ((T.is(J, tok::l_paren) || T.is(J, tok::l_square) ||
+         (T.is(J, tok::l_brace) && (T.isIdent(J - 1) || T.is(J - 1, tok::greater)))) &&
+        matched(J, Limit)) {
+      J = T[J].Match + 1;
+      continue;
+    }
+    if (T.is(J, tok::plusplus) || T.is(J, tok::minusminus)) {
+      ++J;
+      continue;
+    }
+    break;
+  }
+  return J;
+}
+
+//G spawn-stmt: 'spawn' 'blocking'? spawn-operand ';'
+//G spawn-expr: ('=' | 'return' | '(' | ',') 'spawn' 'blocking'? spawn-operand
+//G spawn-operand: postfix-expression-ending-in-call
+//G              | '[' captures ']' compound-statement
+//G              | compound-statement
+void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
+  bool Stmt = isStatementStart(I, Lo);
+  bool Soft = !Stmt && !isExpressionStart(I, Lo);
+  if (Soft && !isArgumentStart(I, Lo))
+    return;
+  auto Fail = [&](DiagID ID, int Tok) {
+    if (!Soft)
+      errorAt(ID, Tok);
+  };
+  int J = I + 1;
+  bool EndOfRegion = J >= Limit || (T[J].InDirective != T[I].InDirective) ||
+                     (T[I].InDirective && T[J].StartOfLine);
+  // `#define KW spawn` names the keyword; it is no spawn statement.
+  if (EndOfRegion && T[I].InDirective)
+    return;
+  if (EndOfRegion || T.is(J, tok::semi) || T.is(J, tok::r_brace)) {
+    if (Stmt)
+      errorAfter(DiagID::SpawnNothing, I);
+    return;
+  }
+  if (Soft && !(T.isIdent(J) || T.is(J, tok::coloncolon) ||
+                T.is(J, tok::l_square) || T.is(J, tok::l_brace)))
+    return;
+  if (T.is(J, tok::l_square)) {
+    int M = T[J].Match;
+    if (M < 0 || !(T.is(M + 1, tok::l_brace) || T.is(M + 1, tok::l_paren)))
+      return; // `spawn[i] = …`: an array named spawn.
+  } else if (!(T.isIdent(J) || T.is(J, tok::coloncolon) ||
+               T.is(J, tok::l_brace))) {
+    return; // `spawn = 1`, `spawn(x)`, `spawn.f()`: an ordinary name.
+  }
+
+  SpawnNode S;
+  S.Keyword = I;
+  S.Expression = !Stmt;
+  S.Scope = C.Scope;
+  if (T.isWord(J, "blocking") &&
+      (T.isIdent(J + 1) || T.is(J + 1, tok::coloncolon) ||
+       T.is(J + 1, tok::l_square) || T.is(J + 1, tok::l_brace))) {
+    S.Blocking = J;
+    ++J;
+  }
+  if (T.is(J, tok::l_brace)) {
+    if (!matched(J, Limit))
+      return Fail(DiagID::SpawnUnbalanced, J);
+    S.Form = SpawnNode::Block;
+    S.BodyOpen = J;
+    S.BodyClose = T[J].Match;
+    if (C.Scope >= 0 && C.ScopeOpen >= 0)
+      S.LoopCopies = loopCopies(C.ScopeOpen, I, S.BodyOpen, S.BodyClose);
+    R.Spawns.push_back(S);
+    return;
+  }
+  if (T.is(J, tok::l_square) && matched(J, Limit) &&
+      T.is(T[J].Match + 1, tok::l_brace)) {
+    int Open = T[J].Match + 1;
+    if (!matched(Open, Limit))
+      return Fail(DiagID::SpawnUnbalanced, Open);
+    S.Form = SpawnNode::CapturedBlock;
+    S.CapsOpen = J;
+    S.BodyOpen = Open;
+    S.BodyClose = T[Open].Match;
+    R.Spawns.push_back(S);
+    return;
+  }
+  // The call runs to the `;` (or `,`/closer of an expression) at depth 0.
+  int K = J;
+  for (; K < Limit; ++K) {
+    if (T[K].InDirective != T[I].InDirective ||
+        (T[I].InDirective && K > J && T[K].StartOfLine))
+      break;
+    if (T.isOpen(K)) {
+      if (!matched(K, Limit))
+        return Fail(DiagID::SpawnUnbalanced, K);
+      K = T[K].Match;
+      continue;
+    }
+    if (T.is(K, tok::semi) || T.is(K, tok::comma) || T.isClose(K))
+      break;
+  }
+  int Last = K - 1;
+  if (Last < J || !T.is(Last, tok::r_paren) || T[Last].Match <= J)
+    return Fail(DiagID::SpawnNotCall, J);
+  S.CalleeBegin = J;
+  S.CallOpen = T[Last].Match;
+  S.CallClose = Last;
+  // A member call `recv.m(args)`: the last `.`/`->` at depth 0 of the callee.
+  for (int P = J; P < S.CallOpen; ++P) {
+    if (T.isOpen(P)) {
+      P = T[P].Match;
+      continue;
+    }
+    if ((T.is(P, tok::period) || T.is(P, tok::arrow)) && P > J &&
+        P + 1 < S.CallOpen)
+      S.MemberOp = P;
+  }
+  S.Form = S.MemberOp >= 0 ? SpawnNode::MemberCall : SpawnNode::Call;
+  R.Spawns.push_back(S);
+}
+
+// A spawn block directly inside parallel/timeout captures by reference, but
+// the variables declared by the headers of the `for` loops around it (within
+// the block) by copy, as Go 1.22 gives each iteration its own variable:
+// `for (int i = 0; i < n; ++i) spawn { use(i); }` must not share one `i`.
+// Reference declarations (`for (auto& x : v)`) stay by reference. Only names
+// the body mentions are listed, so -Wunused-lambda-capture stays quiet.
+std::vector<std::string> Parser::loopCopies(int ScopeOpen, int Spawn,
+                                            int BodyOpen,
+                                            int BodyClose) const {
+  std::vector<std::string> Declared, Used;
+  int ScopeClose = T[ScopeOpen].Match;
+  for (int F = ScopeOpen + 1; F < Spawn; ++F) {
+    if (!T.isWord(F, "for") || !T.is(F + 1, tok::l_paren) ||
+        !matched(F + 1, Spawn))
+      continue;
+    int Last = skipStatement(T[F + 1].Match + 1, ScopeClose, 0);
+    if (Last >= Spawn)
+      loopNames(F + 2, T[F + 1].Match, Declared);
+  }
+  for (const std::string &D : Declared) {
+    bool Seen = false;
+    for (int P = BodyOpen + 1; P < BodyClose && !Seen; ++P)
+      Seen = T.isWord(P, D) && !T.is(P - 1, tok::period) &&
+             !T.is(P - 1, tok::arrow) && !T.is(P - 1, tok::coloncolon);
+    if (Seen && std::find(Used.begin(), Used.end(), D) == Used.end())
+      Used.push_back(D);
+  }
+  return Used;
+}
+
+// loopNames adds the non-reference variables a `for` header [B, E) declares:
+// `T x : r`, `auto [a, b] : r`, `T i = 0, j = 1; …`.
+void Parser::loopNames(int B, int E, std::vector<std::string> &Names) const {
+  int Colon = -1, Semi = -1;
+  for (int P = B; P < E && Colon < 0 && Semi < 0; ++P) {
+    if (T.isOpen(P) && T[P].Match > P) {
+      P = T[P].Match;
+      continue;
+    }
+    if (T.is(P, tok::colon))
+      Colon = P;
+    else if (T.is(P, tok::semi))
+      Semi = P;
+  }
+  auto IsRef = [&](int P) { return T.is(P, tok::amp) || T.is(P, tok::ampamp); };
+  if (Colon >= 0) {
+    for (int P = B; P < Colon; ++P)
+      if (IsRef(P))
+        return;
+    int Bracket = -1;
+    for (int P = B; P < Colon; ++P)
+      if (T.is(P, tok::l_square))
+        Bracket = P;
+    if (Bracket >= 0 && T[Bracket].Match > Bracket) {
+      for (int P = Bracket + 1; P < T[Bracket].Match; ++P)
+        if (T.isIdent(P))
+          Names.push_back(T.text(P).str());
+    } else if (Colon > B + 1 && T.isIdent(Colon - 1)) {
+      Names.push_back(T.text(Colon - 1).str());
+    }
+    return;
+  }
+  if (Semi < 0)
+    return;
+  // Declarators separated by top-level commas (angle brackets counted, so
+  // `std::map<int, int> m` is one piece).
+  int PieceBegin = B, Angle = 0;
+  for (int P = B; P <= Semi; ++P) {
+    if (P < Semi && T.isOpen(P) && T[P].Match > P) {
+      P = T[P].Match;
+      continue;
+    }
+    if (T.is(P, tok::less))
+      ++Angle;
+    else if (T.is(P, tok::greater) && Angle > 0)
+      --Angle;
+    if (P < Semi && !(T.is(P, tok::comma) && Angle == 0))
+      continue;
+    int End = PieceBegin;
+    while (End < P && !T.is(End, tok::equal) && !T.is(End, tok::l_brace) &&
+           !T.is(End, tok::l_paren))
+      ++End;
+    int Name = End - 1;
+    bool First = PieceBegin == B;
+    if (Name >= PieceBegin && T.isIdent(Name)) {
+      int Before = Name - 1;
+      bool Decl = First ? Before >= PieceBegin &&
+                              (T.isIdent(Before) || T.is(Before, tok::greater) ||
+                               T.is(Before, tok::star))
+                        : Before < PieceBegin || T.is(Before, tok::star);
+      if (Decl)
+        Names.push_back(T.text(Name).str());
+      else if (First)
+        return; // `i = 0`: an expression, not a declaration.
+    } else if (First) {
+      return;
+    }
+    PieceBegin = P + 1;
+  }
+}
+
+//G await-expr: 'co_await' unary-expression
+void Parser::handleAwait(int I, int Limit, const Context &C) {
+  if (C.Coroutine)
+    return;
+  int End = parseUnary(I + 1, Limit);
+  if (End == I + 1) {
+    errorAfter(DiagID::AwaitNoOperand, I);
+    return;
+  }
+  R.Awaits.push_back({I, End - 1});
+}
+
+//G select-stmt: 'select' '{' select-arm+ '}'
+void Parser::handleSelect(int I, int Lo, int Limit) {
+  if (!isStatementStart(I, Lo) || !T.is(I + 1, tok::l_brace) ||
+      T[I].InDirective != T[I + 1].InDirective)
+    return;
+  if (!matched(I + 1, Limit))
+    return errorAt(DiagID::SelectUnbalanced, I);
+  SelectNode S;
+  S.Keyword = I;
+  S.Open = I + 1;
+  S.Close = T[I + 1].Match;
+  int K = S.Open + 1;
+  while (K < S.Close)
+    if (!parseSelectArm(S, K))
+      return;
+  if (S.Arms.empty())
+    return errorAt(DiagID::SelectNoArms, I);
+  S.Number = ++SelectCount;
+  int Index = 0;
+  for (SelectArm &A : S.Arms)
+    if (A.Kind != SelectArm::Default)
+      A.Index = Index++;
+  R.Selects.push_back(std::move(S));
+}
+
+//G select-arm: arm-head '=>' arm-body
+//G arm-head: 'default' | (binding '=')? operand
+//G binding: type-specifiers name | name | '_'
+//G operand: postfix-expression ending in ('.' | '->') ('recv' '(' ')' | 'send' '(' … ')')
+//G        | expression   (only after '_ =': a channel, e.g. cprime::after(d))
+//G arm-body: compound-statement | statement
+bool Parser::parseSelectArm(SelectNode &S, int &K) {
+  SelectArm A;
+  A.Begin = K;
+  int Arrow = -1;
+  int J = K;
+  for (; J < S.Close; ++J) {
+    // `c.recv() {`: the body came where '=>' belongs.
+    if (T.is(J, tok::l_brace) && T.is(J - 1, tok::r_paren) && J - 1 > K &&
+        isWordIn(T, T[J - 1].Match - 1, {"recv", "send"}))
+      break;
+    if (T.isOpen(J)) {
+      if (!matched(J, S.Close)) {
+        errorAt(DiagID::SelectUnbalanced, J);
+        return false;
+      }
+      J = T[J].Match;
+      continue;
+    }
+    if (T.is(J, tok::equal) && T.is(J + 1, tok::greater) && T.adjacent(J + 1)) {
+      Arrow = J;
+      break;
+    }
+    if (T.is(J, tok::semi))
+      break;
+  }
+  if (Arrow < 0) {
+    errorAfter(DiagID::SelectMissingArrow, J > K ? J - 1 : K);
+    return false;
+  }
+  A.Arrow = Arrow;
+  if (T.isWord(K, "default") && Arrow == K + 1) {
+    if (S.HasDefault) {
+      errorAt(DiagID::SelectTwoDefaults, K);
+      return false;
+    }
+    S.HasDefault = true;
+    A.Kind = SelectArm::Default;
+  } else {
+    int Eq = -1;
+    for (int P = K; P < Arrow; ++P) {
+      if (T.isOpen(P)) {
+        P = T[P].Match;
+        continue;
+      }
+      if (T.is(P, tok::equal)) {
+        Eq = P;
+        break;
+      }
+    }
+    A.OperandBegin = Eq >= 0 ? Eq + 1 : K;
+    A.OperandLast = Arrow - 1;
+    if (Eq >= 0) {
+      A.Equal = Eq;
+      if (Eq == K || !T.isIdent(Eq - 1)) {
+        errorAt(DiagID::SelectBadBinding, K);
+        return false;
+      }
+      if (Eq == K + 1)
+        A.Kind = T.text(K) == "_" ? SelectArm::Discard : SelectArm::Name;
+      else
+        A.Kind = SelectArm::Decl;
+    }
+    if (A.OperandBegin > A.OperandLast) {
+      errorAt(DiagID::SelectEmptyOperand, Arrow);
+      return false;
+    }
+    // The operation: `… . recv ( )` or `… . send ( … )`.
+    int L = A.OperandLast;
+    int Open = T.is(L, tok::r_paren) ? T[L].Match : -1;
+    bool Recv = Open > A.OperandBegin + 1 && T.isWord(Open - 1, "recv") &&
+                Open + 1 == L;
+    bool Send = Open > A.OperandBegin + 1 && T.isWord(Open - 1, "send") &&
+                Open + 1 < L;
+    bool Member = Open > A.OperandBegin + 1 &&
+                  (T.is(Open - 2, tok::period) || T.is(Open - 2, tok::arrow));
+    if (!(Member && (Recv || Send)) && A.Kind != SelectArm::Discard) {
+      errorAt(DiagID::SelectBadOperand, A.OperandBegin);
+      return false;
+    }
+    if (A.Kind == SelectArm::Decl && Member && Recv) {
+      bool AutoLike = false;
+      for (int P = K; P < Eq - 1; ++P)
+        if (isWordIn(T, P, {"auto", "optional", "decltype"}))
+          AutoLike = true;
+      A.TypedCase = !AutoLike;
+    }
+    for (int P = A.OperandBegin; P <= A.OperandLast; ++P)
+      if (T[P].InDirective != T[S.Keyword].InDirective ||
+          T.text(P).contains('\n') || T.text(P).contains('\r')) {
+        errorAt(DiagID::SelectMultilineOperand, P);
+        return false;
+      }
+  }
+  int B = Arrow + 2;
+  if (B >= S.Close) {
+    errorAfter(DiagID::SelectMissingBody, Arrow + 1);
+    return false;
+  }
+  int Last = skipStatement(B, S.Close, 0);
+  if (Last < 0) {
+    errorAt(T.is(B, tok::l_brace) ? DiagID::SelectUnbalanced
+                                  : DiagID::SelectMissingBody,
+            B);
+    return false;
+  }
+  if (!T.is(B, tok::l_brace))
+    ForcedStmt[B] = true;
+  A.BodyBegin = B;
+  A.BodyLast = Last;
+  S.Arms.push_back(A);
+  K = Last + 1;
+  return true;
+}
+
+//G parallel-stmt: 'parallel' compound-statement
+//G parallel-expr: ('=' | 'return') 'parallel' compound-statement
+void Parser::handleParallel(int I, int Lo, int Limit) {
+  bool Stmt = isStatementStart(I, Lo);
+  if ((!Stmt && !isExpressionStart(I, Lo)) || !T.is(I + 1, tok::l_brace))
+    return;
+  if (!matched(I + 1, Limit))
+    return errorAt(DiagID::ParallelUnbalanced, I + 1);
+  ParallelNode P;
+  P.Keyword = I;
+  P.Open = I + 1;
+  P.Close = T[I + 1].Match;
+  P.Scope = ++ScopeCount;
+  P.Expression = !Stmt;
+  BraceScope[P.Open] = static_cast<int>(P.Scope);
+  R.Parallels.push_back(P);
+}
+
+//G defer-stmt: 'defer' statement
+void Parser::handleDefer(int I, int Lo, int Limit) {
+  if (!isStatementStart(I, Lo))
+    return;
+  int J = I + 1;
+  bool EndOfRegion = J >= Limit || T[J].InDirective != T[I].InDirective ||
+                     (T[I].InDirective && T[J].StartOfLine);
+  if (EndOfRegion && T[I].InDirective)
+    return;
+  if (EndOfRegion || T.is(J, tok::semi) || T.is(J, tok::r_brace))
+    return errorAfter(DiagID::DeferNothing, I);
+  bool Keyword = T.isIdent(J) || T.is(J, tok::l_brace) || T.is(J, tok::star) ||
+                 (T.is(J, tok::coloncolon) && !T.adjacent(J));
+  if (!Keyword)
+    return; // `defer(x)`, `defer = 1`, `defer.f()`: an ordinary name.
+  int Last = skipStatement(J, Limit, 0);
+  if (Last < 0)
+    return errorAt(DiagID::DeferUnbalanced, J);
+  DeferNode D;
+  D.Keyword = I;
+  D.Last = Last;
+  D.Block = T.is(J, tok::l_brace);
+  D.Number = ++DeferCount;
+  R.Defers.push_back(D);
+}
+
+//G timeout-stmt: 'timeout' '(' duration ')' compound-statement
+//G               ('else' compound-statement)?
+void Parser::handleTimeout(int I, int Lo, int Limit) {
+  if (!isStatementStart(I, Lo))
+    return;
+  int J = I + 1;
+  if (T.is(J, tok::l_brace))
+    return errorAfter(DiagID::TimeoutNoDuration, I);
+  if (!T.is(J, tok::l_paren) || !matched(J, Limit))
+    return; // not `timeout (`: an ordinary name.
+  int Open = T[J].Match + 1;
+  if (!T.is(Open, tok::l_brace))
+    return; // `timeout(x);`: a call of an ordinary function.
+  if (T[J].Match == J + 1)
+    return errorAfter(DiagID::TimeoutNoDuration, J);
+  if (!matched(Open, Limit))
+    return errorAt(DiagID::TimeoutNoBody, Open);
+  TimeoutNode TN;
+  TN.Keyword = I;
+  TN.DurationOpen = J;
+  TN.DurationClose = T[J].Match;
+  TN.Open = Open;
+  TN.Close = T[Open].Match;
+  if (T.isWord(TN.Close + 1, "else") && TN.Close + 1 < Limit) {
+    if (!T.is(TN.Close + 2, tok::l_brace) || !matched(TN.Close + 2, Limit))
+      return errorAt(DiagID::TimeoutElseNoBody, TN.Close + 1);
+    TN.Else = TN.Close + 1;
+  }
+  TN.Scope = ++ScopeCount;
+  BraceScope[Open] = static_cast<int>(TN.Scope);
+  R.Timeouts.push_back(TN);
+}
+
+void Parser::walk(int Begin, int End, bool Directive) {
+  std::vector<Context> Stack(1);
+  Stack.back().Close = End;
+  for (int I = Begin; I < End; ++I) {
+    const Token &Tk = T[I];
+    if (!Directive && Tk.InDirective) {
+      // A `#define` body is its own region; other directives hold no code.
+      int J = I + 1;
+      while (J < End && T[J].InDirective && !T[J].StartOfLine)
+        ++J;
+      if (T.isWord(I + 1, "define") && T.is(I, tok::hash))
+        walk(I + 2, J, true);
+      I = J - 1;
+      continue;
+    }
+    if (Tk.Kind == tok::l_brace && Tk.Match > I && Tk.Match < End) {
+      Context C = Stack.back();
+      if (BraceScope[I] >= 0) {
+        C.Scope = BraceScope[I];
+        C.ScopeOpen = I;
+      } else if (FuncLike[I])
+        C.Scope = -1;
+      if (FuncLike[I])
+        C.Coroutine = Coroutine[I];
+      C.Close = Tk.Match;
+      Stack.push_back(C);
+      continue;
+    }
+    if (Tk.Kind == tok::r_brace && Stack.size() > 1 && Stack.back().Close == I) {
+      Stack.pop_back();
+      continue;
+    }
+    if (Tk.Kind != tok::raw_identifier)
+      continue;
+    const Context &C = Stack.back();
+    int Limit = Directive ? End : C.Close;
+    llvm::StringRef W = T.text(I);
+    if (W == "spawn")
+      handleSpawn(I, Begin, Limit, C);
+    else if (W == "co_await")
+      handleAwait(I, Limit, C);
+    else if (W == "select")
+      handleSelect(I, Begin, Limit);
+    else if (W == "parallel")
+      handleParallel(I, Begin, Limit);
+    else if (W == "defer")
+      handleDefer(I, Begin, Limit);
+    else if (W == "timeout")
+      handleTimeout(I, Begin, Limit);
+  }
+}
+
+ParseResult Parser::run() {
+  findCoroutines();
+  walk(0, N, false);
+  return std::move(R);
+}
+
+} // namespace
+
+ParseResult parse(const TokenBuffer &Toks, DiagnosticList &Diags) {
+  return Parser(Toks, Diags).run();
+}
+
+} // namespace cprime

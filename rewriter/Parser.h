@@ -1,0 +1,105 @@
+//===- Parser.h - the CPrime constructs of one file -------------*- C++ -*-===//
+//
+// The Parser finds the CPrime constructs of SPEC §3 in a file's raw tokens
+// and records each as a node of token indices. Everything else is C++ and
+// passes through untouched as runs of tokens: the Parser never builds a C++
+// AST, it only knows enough C++ to find where a construct's operands end.
+//
+// Keywords are contextual: `spawn`, `select`, `parallel`, `defer`, `timeout`
+// act only at the start of a statement (and `spawn`/`parallel` also right
+// after `=` or `return`), and only when followed by their form's next token;
+// `co_await` acts anywhere outside native C++20 coroutines.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CPRIME_REWRITER_PARSER_H
+#define CPRIME_REWRITER_PARSER_H
+
+#include "Diagnostics.h"
+#include "Scanner.h"
+
+#include <string>
+#include <vector>
+
+namespace cprime {
+
+/// `spawn [blocking] callee(args)` or `spawn [blocking] [[caps]] { body }`.
+struct SpawnNode {
+  enum FormKind { Call, MemberCall, Block, CapturedBlock };
+  FormKind Form = Call;
+  int Keyword = -1;
+  int Blocking = -1;   // the `blocking` token, or -1
+  bool Expression = false; // `auto h = spawn …`: no statement of its own
+  int Scope = -1;      // enclosing parallel/timeout scope number, or -1
+  // Call forms: callee is [Keyword+1 (or Blocking+1), CallOpen).
+  int CalleeBegin = -1, MemberOp = -1, CallOpen = -1, CallClose = -1;
+  // Block forms.
+  int CapsOpen = -1, BodyOpen = -1, BodyClose = -1;
+  // Block form directly inside parallel/timeout: variables declared by the
+  // headers of enclosing `for` loops (inside the block) that the body uses;
+  // captured by copy so each iteration's task sees its own value.
+  std::vector<std::string> LoopCopies;
+};
+
+/// `co_await operand` in a function that is not a native C++20 coroutine.
+struct AwaitNode {
+  int Keyword = -1;
+  int OperandLast = -1;
+};
+
+struct SelectArm {
+  enum ArmKind { Decl, Name, Discard, Bare, Default };
+  ArmKind Kind = Bare;
+  bool TypedCase = false; // `int x = c.recv()`: disabled once c is closed
+  int Begin = -1;         // first token of the arm
+  int Equal = -1;         // the binding's `=`, or -1
+  int OperandBegin = -1, OperandLast = -1;
+  int Arrow = -1;         // the `=` of `=>`; the `>` follows it
+  int BodyBegin = -1, BodyLast = -1;
+  int Index = -1;         // argument position in ::cprime::select, or -1
+};
+
+struct SelectNode {
+  int Keyword = -1, Open = -1, Close = -1;
+  unsigned Number = 0;
+  std::vector<SelectArm> Arms;
+  bool HasDefault = false;
+};
+
+/// `parallel { body }`, statement or expression form.
+struct ParallelNode {
+  int Keyword = -1, Open = -1, Close = -1;
+  unsigned Scope = 0;
+  bool Expression = false;
+};
+
+/// `defer stmt;` or `defer { body }`.
+struct DeferNode {
+  int Keyword = -1, Last = -1;
+  bool Block = false;
+  unsigned Number = 0;
+};
+
+/// `timeout (duration) { body } [else { alt }]`.
+struct TimeoutNode {
+  int Keyword = -1, DurationOpen = -1, DurationClose = -1;
+  int Open = -1, Close = -1, Else = -1;
+  unsigned Scope = 0;
+};
+
+struct ParseResult {
+  std::vector<SpawnNode> Spawns;
+  std::vector<AwaitNode> Awaits;
+  std::vector<SelectNode> Selects;
+  std::vector<ParallelNode> Parallels;
+  std::vector<DeferNode> Defers;
+  std::vector<TimeoutNode> Timeouts;
+};
+
+/// parse finds every construct of the file; malformed ones are reported to
+/// \p Diags (at a byte offset) and left out of the result.
+ParseResult parse(const TokenBuffer &Toks, DiagnosticList &Diags);
+
+} // namespace cprime
+
+#endif

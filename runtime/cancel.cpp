@@ -1,0 +1,153 @@
+// runtime/cancel.cpp — the cancellation tree (see detail/cancel_node.hpp for
+// the contract and invariants).
+//
+// Lock order: a parent's mu_ before a child's is never needed: cancel()
+// releases a node's mu_ before descending, and link/unlink of a child takes
+// only the parent's mu_.
+#include <vector>
+
+#include "rt.hpp"
+
+namespace cprime::detail {
+
+cancel_node* cancel_node::make(cancel_node* parent) {
+  auto* n = new cancel_node;
+  if (parent) {
+    parent->retain();
+    n->parent_ = parent;
+    std::lock_guard g(parent->mu_);
+    // Order is important here: linked and checked under the parent's lock,
+    // so a concurrent parent->cancel() either sees the child or the child
+    // sees the parent cancelled.
+    n->next_sibling_ = parent->first_child_;
+    if (parent->first_child_) parent->first_child_->prev_sibling_ = n;
+    parent->first_child_ = n;
+    if (parent->is_cancelled()) n->cancelled_.store(true, std::memory_order_release);
+  }
+  return n;
+}
+
+void cancel_node::release() noexcept {
+  if (refs_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  if (cancel_node* p = parent_) {
+    {
+      std::lock_guard g(p->mu_);
+      if (prev_sibling_)
+        prev_sibling_->next_sibling_ = next_sibling_;
+      else
+        p->first_child_ = next_sibling_;
+      if (next_sibling_) next_sibling_->prev_sibling_ = prev_sibling_;
+    }
+    p->release();
+  }
+  delete this;
+}
+
+void cancel_node::cancel() noexcept {
+  std::vector<cancel_node*> kids;
+  {
+    std::lock_guard g(mu_);
+    if (cancelled_.load(std::memory_order_relaxed)) {
+      // Children made before a cancel are already cancelled by it, and later
+      // ones start cancelled.
+      return;
+    }
+    cancelled_.store(true, std::memory_order_release);
+    for (exec_ctx* c = members_; c; c = c->node_next) {
+      waiter* w = c->cur_waiter;
+      if (w && w->cancellable() && w->try_claim()) {
+        w->fired = waiter::cancelled;
+        w->wake();
+      }
+    }
+    for (cancel_callback* cb = callbacks_; cb; cb = cb->next_) {
+      cb->linked_ = false;
+      cb->fn(cb->arg);
+    }
+    callbacks_ = nullptr;
+    for (cancel_node* k = first_child_; k; k = k->next_sibling_) {
+      k->retain();
+      kids.push_back(k);
+    }
+  }
+  for (cancel_node* k : kids) {
+    k->cancel();
+    k->release();
+  }
+}
+
+bool cancel_node::add_callback(cancel_callback& cb) noexcept {
+  std::lock_guard g(mu_);
+  if (is_cancelled()) return false;
+  cb.prev_ = nullptr;
+  cb.next_ = callbacks_;
+  if (callbacks_) callbacks_->prev_ = &cb;
+  callbacks_ = &cb;
+  cb.linked_ = true;
+  return true;
+}
+
+void cancel_node::remove_callback(cancel_callback& cb) noexcept {
+  std::lock_guard g(mu_);
+  if (!cb.linked_) return;
+  if (cb.prev_)
+    cb.prev_->next_ = cb.next_;
+  else
+    callbacks_ = cb.next_;
+  if (cb.next_) cb.next_->prev_ = cb.prev_;
+  cb.linked_ = false;
+}
+
+void cancel_node::join(exec_ctx* c) noexcept {
+  std::lock_guard g(mu_);
+  c->node = this;
+  c->cur_waiter = nullptr;
+  c->node_prev = nullptr;
+  c->node_next = members_;
+  if (members_) members_->node_prev = c;
+  members_ = c;
+}
+
+void cancel_node::leave(exec_ctx* c) noexcept {
+  std::lock_guard g(mu_);
+  if (c->node_prev)
+    c->node_prev->node_next = c->node_next;
+  else
+    members_ = c->node_next;
+  if (c->node_next) c->node_next->node_prev = c->node_prev;
+  c->node_prev = c->node_next = nullptr;
+  c->cur_waiter = nullptr;
+  c->node = nullptr;
+}
+
+cancel_node* current_cancel_node() noexcept { return current_ctx()->node; }
+
+node_scope::node_scope(cancel_node* n) noexcept {
+  exec_ctx* c = current_ctx();
+  prev_ = c->node;
+  if (prev_ == n) {
+    if (n) n->retain();  // balanced in the destructor
+    return;
+  }
+  if (prev_) prev_->leave(c);
+  if (n) {
+    n->retain();
+    n->join(c);
+  }
+}
+
+node_scope::~node_scope() {
+  exec_ctx* c = current_ctx();
+  cancel_node* n = c->node;
+  if (n == prev_) {
+    if (n) n->release();
+    return;
+  }
+  if (n) {
+    n->leave(c);
+    n->release();
+  }
+  if (prev_) prev_->join(c);
+}
+
+}  // namespace cprime::detail

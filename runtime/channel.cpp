@@ -1,0 +1,382 @@
+// runtime/channel.cpp — the non-template channel core (Go's runtime/chan.go).
+//
+// Invariants (c->lock held):
+//   - At least one of c->sendq and c->recvq is empty, except for a select
+//     parked with both a send and a receive arm on the same channel.
+//   - For a buffered channel: count > 0 implies recvq holds no claimable
+//     node; count < cap implies sendq holds no claimable node. A sender
+//     parks only when the buffer is full, a receiver only when it is empty.
+//   - For an unbuffered channel count == 0 always.
+//   - closed never goes back to false; once closed, both queues hold no
+//     claimable node (close claimed them all) and nothing is enqueued again.
+//   - A queued node may be stale: its waiter was claimed by another arm of
+//     its select, a timer or a cancellation. Whoever pops it skips it; its
+//     owner unlinks it under the lock if it is still linked.
+//   - A node is unlinked before its waiter is woken by a channel operation,
+//     so an owner whose waiter fired with an operation result (fired >= 0)
+//     never needs the lock again for that node.
+//
+// Lock order: select takes several channel locks in address order; every
+// other path holds at most one channel lock. Timer callbacks (after, ticker)
+// take a channel lock under the timer lock, so nothing here calls add_timer
+// or cancel_timer with a channel lock held. wake() is called after the lock
+// is released whenever the code allows, to keep critical sections short.
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <thread>
+
+#include "cprime/channel.hpp"
+#include "cprime/detail/channel_core.hpp"
+
+namespace cprime::detail {
+
+void chan_lock::lock_slow() noexcept {
+  for (unsigned spins = 0;; ++spins) {
+    if (!locked_.load(std::memory_order_relaxed) && !locked_.exchange(true, std::memory_order_acquire)) return;
+    if (spins < 100) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#elif defined(__aarch64__)
+      asm volatile("yield");
+#endif
+    } else {
+      std::this_thread::yield();
+    }
+  }
+}
+
+void chan_queue::push(chan_node* n) noexcept {
+  n->prev = tail;
+  n->next = nullptr;
+  if (tail)
+    tail->next = n;
+  else
+    head = n;
+  tail = n;
+  n->linked = true;
+}
+
+void chan_queue::unlink(chan_node* n) noexcept {
+  if (n->prev)
+    n->prev->next = n->next;
+  else
+    head = n->next;
+  if (n->next)
+    n->next->prev = n->prev;
+  else
+    tail = n->prev;
+  n->prev = n->next = nullptr;
+  n->linked = false;
+}
+
+chan_node* chan_queue::pop_claimed() noexcept {
+  while (chan_node* n = head) {
+    unlink(n);
+    if (n->w->try_claim()) return n;
+  }
+  return nullptr;
+}
+
+namespace {
+
+std::byte* slot_at(chan_core* c, std::size_t i) noexcept CPRIME_CHAN_REQUIRES(c->lock) {
+  std::size_t k = c->head + i;
+  if (k >= c->cap) k -= c->cap;
+  return c->buf + k * c->slot_size;
+}
+
+void move_item(const elem_ops* ops, void* dst, void* src) noexcept {
+  if (ops->trivial)
+    std::memcpy(dst, src, ops->size);
+  else
+    ops->move_construct(dst, src);
+}
+
+void destroy_item(const elem_ops* ops, void* p) noexcept {
+  if (!ops->trivial) ops->destroy(p);
+}
+
+// complete() records that the claimed node n's operation happened (ok) or
+// found the channel closed. The caller wakes n->w afterwards.
+void complete(chan_node* n, bool ok) noexcept {
+  n->ok = ok;
+  n->w->fired = n->index;
+}
+
+void unlock_core(void* arg) noexcept CPRIME_CHAN_NO_TSA { static_cast<chan_core*>(arg)->lock.unlock(); }
+
+void on_deadline(void* arg) noexcept {
+  auto* w = static_cast<waiter*>(arg);
+  if (w->try_claim()) {
+    w->fired = waiter::timed_out;
+    w->wake();
+  }
+}
+
+// abandon() retires a waiter that was never parked on: if the timer or a
+// canceller claimed it meanwhile, its wake is consumed by park(), so nothing
+// refers to w once abandon() returns.
+void abandon(waiter& w) noexcept {
+  if (!w.try_claim()) park(w, nullptr, nullptr);
+}
+
+// wait_nil() is an operation on the nil channel: it never proceeds.
+chan_status wait_nil(chan_wait wait, clock::time_point deadline) {
+  if (wait == chan_wait::never) return chan_status::would_block;
+  if (wait == chan_wait::until && clock::now() >= deadline) return chan_status::timed_out;
+  for (;;) {
+    waiter w;
+    timer_id t{};
+    if (wait == chan_wait::until) t = add_timer(deadline, &on_deadline, &w);
+    park(w, nullptr, nullptr);
+    if (t) cancel_timer(t);
+    if (w.fired == waiter::cancelled) throw_cancelled();
+    if (w.fired == waiter::timed_out) return chan_status::timed_out;
+  }
+}
+
+using locked_op = chan_status (*)(chan_core*, void*, waiter**) noexcept;
+
+// run_single() is every single (non-select) send or receive: try under the
+// lock; if it would block and the caller waits, park one node on the queue.
+chan_status run_single(chan_core* c, void* elem, bool is_send, chan_wait wait,
+                       clock::time_point deadline) CPRIME_CHAN_NO_TSA {
+  if (!c) return wait_nil(wait, deadline);
+  locked_op op = is_send ? &send_locked : &recv_locked;
+  waiter* wk = nullptr;
+  c->lock.lock();
+  chan_status s = op(c, elem, &wk);
+  if (s != chan_status::would_block || wait == chan_wait::never) {
+    c->lock.unlock();
+    if (wk) wk->wake();
+    return s;
+  }
+
+  if (wait == chan_wait::until && clock::now() >= deadline) {
+    c->lock.unlock();
+    return chan_status::timed_out;
+  }
+  waiter w;
+  timer_id t{};
+  if (wait == chan_wait::until) {
+    // The timer is armed without the channel lock (lock order), so try once
+    // more after re-locking: the operation may have become possible.
+    c->lock.unlock();
+    t = add_timer(deadline, &on_deadline, &w);
+    c->lock.lock();
+    s = op(c, elem, &wk);
+    if (s != chan_status::would_block) {
+      c->lock.unlock();
+      if (wk) wk->wake();
+      cancel_timer(t);
+      abandon(w);
+      return s;
+    }
+  }
+
+  chan_node n;
+  n.w = &w;
+  n.core = c;
+  n.elem = elem;
+  n.is_send = is_send;
+  chan_queue& q = is_send ? c->sendq : c->recvq;
+  q.push(&n);
+  // Order is important here: n is on the queue before park() releases the
+  // lock, and park() releases it only once a wake can no longer be lost.
+  park(w, &unlock_core, c);
+  if (t) cancel_timer(t);
+  if (w.fired >= 0) return n.ok ? chan_status::ok : chan_status::closed;
+  // Timed out or cancelled: another operation may have unlinked n (skipping
+  // it as stale) or not; only the lock tells.
+  c->lock.lock();
+  if (n.linked) q.unlink(&n);
+  c->lock.unlock();
+  if (w.fired == waiter::cancelled) throw_cancelled();
+  return chan_status::timed_out;
+}
+
+}  // namespace
+
+chan_core* chan_make(const elem_ops* ops, std::size_t cap) {
+  std::size_t slot = (ops->size + ops->align - 1) / ops->align * ops->align;
+  std::size_t align = std::max<std::size_t>(alignof(chan_core), ops->align);
+  std::size_t header = (sizeof(chan_core) + ops->align - 1) / ops->align * ops->align;
+  if (slot != 0 && cap > (SIZE_MAX - header) / slot) throw std::length_error("cprime::channel: capacity too large");
+  void* mem = ::operator new(header + cap * slot, std::align_val_t(align));
+  return ::new (mem) chan_core(ops, cap, slot, static_cast<std::byte*>(mem) + header);
+}
+
+void chan_destroy(chan_core* c) noexcept CPRIME_CHAN_NO_TSA {
+  // refs reached zero: no other thread can reach c any more.
+  if (!c->ops->trivial)
+    for (std::size_t i = 0; i < c->count; ++i) c->ops->destroy(slot_at(c, i));
+  std::size_t align = std::max<std::size_t>(alignof(chan_core), c->ops->align);
+  c->~chan_core();
+  ::operator delete(static_cast<void*>(c), std::align_val_t(align));
+}
+
+chan_status send_locked(chan_core* c, void* elem, waiter** wake) noexcept {
+  if (c->closed.load(std::memory_order_relaxed)) return chan_status::closed;
+  if (chan_node* r = c->recvq.pop_claimed()) {
+    // Direct handoff: the item goes straight into the receiver's storage.
+    move_item(c->ops, r->elem, elem);
+    complete(r, true);
+    *wake = r->w;
+    return chan_status::ok;
+  }
+  if (c->count < c->cap) {
+    move_item(c->ops, slot_at(c, c->count), elem);
+    ++c->count;
+    return chan_status::ok;
+  }
+  return chan_status::would_block;
+}
+
+chan_status recv_locked(chan_core* c, void* dst, waiter** wake) noexcept {
+  if (c->count > 0) {
+    std::byte* h = slot_at(c, 0);
+    move_item(c->ops, dst, h);
+    destroy_item(c->ops, h);
+    if (++c->head == c->cap) c->head = 0;
+    --c->count;
+    // The buffer was full if a sender is parked: its item takes the freed
+    // tail slot, keeping FIFO order.
+    if (chan_node* s = c->sendq.pop_claimed()) {
+      move_item(c->ops, slot_at(c, c->count), s->elem);
+      ++c->count;
+      complete(s, true);
+      *wake = s->w;
+    }
+    return chan_status::ok;
+  }
+  if (chan_node* s = c->sendq.pop_claimed()) {
+    move_item(c->ops, dst, s->elem);
+    complete(s, true);
+    *wake = s->w;
+    return chan_status::ok;
+  }
+  if (c->closed.load(std::memory_order_relaxed)) return chan_status::closed;
+  return chan_status::would_block;
+}
+
+chan_status chan_send(chan_core* c, void* elem, chan_wait wait, clock::time_point deadline) {
+  return run_single(c, elem, true, wait, deadline);
+}
+
+chan_status chan_recv(chan_core* c, void* dst, chan_wait wait, clock::time_point deadline) {
+  return run_single(c, dst, false, wait, deadline);
+}
+
+bool chan_close(chan_core* c) noexcept {
+  chan_node* woken = nullptr;  // claimed nodes, chained through next
+  c->lock.lock();
+  if (c->closed.load(std::memory_order_relaxed)) {
+    c->lock.unlock();
+    return false;
+  }
+  c->closed.store(true, std::memory_order_release);
+  while (chan_node* n = c->recvq.pop_claimed()) {
+    if (n->typed) {
+      n->ok = false;
+      n->w->fired = select_retry;
+    } else {
+      complete(n, false);
+    }
+    n->next = woken;
+    woken = n;
+  }
+  while (chan_node* n = c->sendq.pop_claimed()) {
+    complete(n, false);
+    n->next = woken;
+    woken = n;
+  }
+  c->lock.unlock();
+  while (woken) {
+    // Order is important here: read next before wake(), after which the
+    // owner may return and destroy the node.
+    chan_node* next = woken->next;
+    woken->w->wake();
+    woken = next;
+  }
+  return true;
+}
+
+std::size_t chan_size(chan_core* c) noexcept {
+  c->lock.lock();
+  std::size_t n = c->count;
+  c->lock.unlock();
+  return n;
+}
+
+// after/ticker timers: callbacks run under the timer lock and only try_send.
+namespace {
+
+void send_now(chan_core* c) noexcept CPRIME_CHAN_NO_TSA {
+  clock::time_point now = clock::now();
+  waiter* wk = nullptr;
+  c->lock.lock();
+  send_locked(c, &now, &wk);
+  c->lock.unlock();
+  if (wk) wk->wake();
+}
+
+void after_fire(void* arg) noexcept {
+  auto* c = static_cast<chan_core*>(arg);
+  send_now(c);
+  chan_release(c);
+}
+
+struct ticker_state {
+  chan_core* c;  // one reference, held by the ticker
+  clock::duration period;
+  clock::time_point next;
+};
+
+void ticker_fire(void* arg) noexcept {
+  auto* t = static_cast<ticker_state*>(arg);
+  // refs == 1: only the ticker refers to the channel; nobody can receive.
+  if (t->c->closed.load(std::memory_order_acquire) || t->c->refs.load(std::memory_order_acquire) == 1) {
+    chan_release(t->c);
+    delete t;
+    return;
+  }
+  send_now(t->c);
+  clock::time_point now = clock::now();
+  t->next += t->period;
+  if (t->next <= now) t->next += ((now - t->next) / t->period + 1) * t->period;  // drop missed ticks
+  add_timer(t->next, &ticker_fire, t);
+}
+
+}  // namespace
+
+}  // namespace cprime::detail
+
+namespace cprime {
+
+time_channel after(std::chrono::nanoseconds d) {
+  using detail::clock;
+  detail::chan_core* c = detail::chan_make(&detail::elem_ops_for<clock::time_point>, 1);
+  time_channel ch(detail::adopt_t{}, c);
+  if (d <= d.zero()) {
+    detail::send_now(c);
+    return ch;
+  }
+  detail::chan_retain(c);
+  detail::add_timer(clock::now() + d, &detail::after_fire, c);
+  return ch;
+}
+
+time_channel ticker(std::chrono::nanoseconds d) {
+  using detail::clock;
+  if (d <= d.zero()) throw std::invalid_argument("cprime::ticker: non-positive period");
+  detail::chan_core* c = detail::chan_make(&detail::elem_ops_for<clock::time_point>, 1);
+  time_channel ch(detail::adopt_t{}, c);
+  detail::chan_retain(c);
+  auto* t = new detail::ticker_state{c, d, clock::now() + d};
+  detail::add_timer(t->next, &detail::ticker_fire, t);
+  return ch;
+}
+
+}  // namespace cprime

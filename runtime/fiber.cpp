@@ -1,0 +1,244 @@
+// runtime/fiber.cpp — coroutine contexts on Boost.Context's fcontext layer.
+//
+// A switch is one jump_fcontext (no allocation). The context we switch to
+// finishes the switch for us in after_switch(): it stores our saved context
+// and runs the action we recorded in worker::sw (commit a park, requeue a
+// yield, release an exited coroutine's stack). Nothing may make a coroutine
+// runnable before its context is stored, and after_switch() is the only place
+// that stores it — that is what makes a wake racing with a park safe.
+//
+// Sanitizers: under ASan every jump is bracketed by
+// __sanitizer_start_switch_fiber / __sanitizer_finish_switch_fiber; under TSan
+// each coroutine has a TSan fiber and every jump calls __tsan_switch_to_fiber.
+#include <pthread.h>
+
+#include <cstdlib>
+#include <new>
+
+#include "rt.hpp"
+
+#ifdef CPRIME_ASAN_FIBERS
+#include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef CPRIME_TSAN_FIBERS
+#include <sanitizer/tsan_interface.h>
+#endif
+
+namespace cprime::detail {
+
+namespace {
+
+// jump() switches this thread from the running context to `to`. `exiting`:
+// the current context is never resumed (its sanitizer state is dropped).
+ctx::transfer_t jump(worker* w, ctx::fcontext_t to, fiber* target, bool exiting) noexcept {
+#ifdef CPRIME_ASAN_FIBERS
+  void* fake = nullptr;
+  const void* bottom = target ? static_cast<const void*>(target->stack_lo) : w->sched_stack_bottom;
+  std::size_t size = target ? std::size_t(target->stack_hi - target->stack_lo) : w->sched_stack_size;
+  __sanitizer_start_switch_fiber(exiting ? nullptr : &fake, bottom, size);
+#endif
+#ifdef CPRIME_TSAN_FIBERS
+  __tsan_switch_to_fiber(target ? target->tsan_fiber : w->sched_tsan_fiber, 0);
+#endif
+  (void)exiting;
+  (void)target;
+  ctx::transfer_t t = ctx::jump_fcontext(to, w);
+#ifdef CPRIME_ASAN_FIBERS
+  __sanitizer_finish_switch_fiber(fake, nullptr, nullptr);
+#endif
+  return t;
+}
+
+}  // namespace
+
+void sanitizer_thread_start(worker* w) noexcept {
+#ifdef CPRIME_ASAN_FIBERS
+  pthread_attr_t a;
+  pthread_getattr_np(pthread_self(), &a);
+  void* addr;
+  std::size_t size;
+  pthread_attr_getstack(&a, &addr, &size);
+  pthread_attr_destroy(&a);
+  w->sched_stack_bottom = addr;
+  w->sched_stack_size = size;
+#endif
+#ifdef CPRIME_TSAN_FIBERS
+  w->sched_tsan_fiber = __tsan_get_current_fiber();
+#endif
+  (void)w;
+}
+
+void fiber_init(fiber* f, char* lo, char* top) noexcept {
+  f->stack_lo = lo;
+  f->ctx = ctx::make_fcontext(top, std::size_t(top - lo), &fiber_entry);
+#ifdef CPRIME_TSAN_FIBERS
+  f->tsan_fiber = __tsan_create_fiber(0);
+#endif
+}
+
+void check_stack(fiber* f) noexcept {
+  if ((f->canary && !canary_ok(f->canary)) ||
+      reinterpret_cast<char*>(f->ctx) < f->stack_lo + 64) {
+    fatal("stack overflow in the coroutine spawned at %s:%u (stack size %zu bytes; "
+          "raise it with runtime::builder().stack_size())",
+          f->where.file ? f->where.file : "<unknown>", f->where.line,
+          f->rt ? f->rt->stack_size_ : std::size_t(0));
+  }
+}
+
+void after_switch(ctx::transfer_t t) noexcept {
+  worker* w = static_cast<worker*>(t.data);
+  switch_record sw = w->sw;
+  w->sw = switch_record{};
+  if (sw.prev)
+    sw.prev->ctx = t.fctx;
+  else
+    w->sched_ctx = t.fctx;
+  w->runs.store(w->runs.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  switch (sw.what) {
+    case after::none:
+      break;
+    case after::park: {
+      fiber* p = sw.prev;
+      check_stack(p);
+      p->state.store(fiber_state::parked, std::memory_order_release);
+      if (sw.unlock) sw.unlock(sw.arg);
+      // Order is important here: the context is stored and the queue lock
+      // released before the commit; a wake() that ran before it left state 2
+      // and the commit fails, so we make p runnable ourselves.
+      uint32_t expected = 0;
+      if (!waiter_access::state(*sw.w).compare_exchange_strong(
+              expected, 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+        p->state.store(fiber_state::runnable, std::memory_order_relaxed);
+        w->rt->ready(p, false);
+      }
+      break;
+    }
+    case after::yield: {
+      fiber* p = sw.prev;
+      check_stack(p);
+      p->state.store(fiber_state::runnable, std::memory_order_relaxed);
+      w->rt->ready(p, false);
+      break;
+    }
+    case after::exit:
+      fiber_release(w, sw.prev);
+      break;
+  }
+}
+
+void switch_to(worker* w, fiber* next) noexcept {
+  bool exiting = w->sw.what == after::exit;
+  ctx::transfer_t t;
+  w->current = next;
+  if (next) {
+    next->state.store(fiber_state::running, std::memory_order_relaxed);
+    t = jump(w, next->ctx, next, exiting);
+  } else {
+    t = jump(w, w->sched_ctx, nullptr, exiting);
+  }
+  after_switch(t);
+}
+
+void run_fiber(worker* w, fiber* f) noexcept {
+  w->current = f;
+  f->state.store(fiber_state::running, std::memory_order_relaxed);
+  w->sw = switch_record{};
+  ctx::transfer_t t = jump(w, f->ctx, f, false);
+  after_switch(t);
+}
+
+[[noreturn]] void fiber_entry(ctx::transfer_t t) noexcept {
+#ifdef CPRIME_ASAN_FIBERS
+  __sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);
+#endif
+  after_switch(t);
+  fiber* f = static_cast<worker*>(t.data)->current;
+  f->run(f->closure, f->task);  // runs the call, completes the task
+  if (f->closure_on_heap) std::free(f->closure);
+  if (cancel_node* n = f->node) {
+    n->leave(f);  // clears f->node
+    n->release();
+  }
+  f->state.store(fiber_state::done, std::memory_order_relaxed);
+  worker* w = this_worker();  // not t.data: f may have moved to another worker
+  w->sw = switch_record{after::exit, f};
+  switch_to(w, w->rt->pick_local(w));
+  __builtin_unreachable();
+}
+
+void fiber_release(worker* w, fiber* f) noexcept {
+#ifdef CPRIME_TSAN_FIBERS
+  __tsan_destroy_fiber(f->tsan_fiber);
+  f->tsan_fiber = nullptr;
+#endif
+  char* slot = f->slot;
+  runtime_impl* rt = f->rt;
+  f->state.store(fiber_state::free, std::memory_order_release);
+  rt->stacks().free(w && w->rt == rt ? w : nullptr, slot);
+}
+
+prepared_fiber fiber_prepare(const spawn_options& o, std::size_t size, std::size_t align,
+                             closure_fn run, task_state_base* st) {
+  runtime_impl* rt = o.rt;
+  if (!rt) rt = current_runtime();
+  if (!rt) rt = default_runtime();
+  worker* w = this_worker();
+  if (w && w->rt != rt) w = nullptr;
+  char* slot = rt->stacks().alloc(w);
+  char *lo, *hi;
+  uint64_t* canary;
+  rt->stacks().layout(slot, &lo, &hi, &canary);
+  auto down = [](char* p, std::size_t a) {
+    return reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(p) & ~(uintptr_t(a) - 1));
+  };
+  char* top = reinterpret_cast<char*>(fiber_in_slot(stack_pool::untag(slot), rt->stacks().slot_size()));
+  fiber* f = ::new (top) fiber;
+  f->stack_hi = hi;
+  f->slot = slot;
+  f->canary = canary;
+  f->rt = rt;
+  f->run = run;
+  f->task = st;
+  f->where = o.where;
+  f->id = rt->next_fiber_id_.fetch_add(1, std::memory_order_relaxed);
+  if (align < 16) align = 16;
+  char* stack_top = top;
+  if (size <= rt->stack_size_ / 8) {
+    f->closure = down(top - size, align);
+    stack_top = static_cast<char*>(f->closure);
+  } else {
+    std::size_t bytes = (size + align - 1) / align * align;
+    f->closure = std::aligned_alloc(align, bytes);
+    if (!f->closure) {
+      rt->stacks().free(w, slot);
+      throw std::bad_alloc();
+    }
+    f->closure_on_heap = true;
+  }
+  fiber_init(f, lo, down(stack_top, 64));
+  if (canary) canary_arm(canary);
+  cancel_node* n = o.inherit_node ? current_cancel_node() : o.node;
+  if (n) {
+    n->retain();
+    n->join(f);  // sets f->node
+  }
+  return {f, f->closure};
+}
+
+void fiber_start(fiber* f) noexcept {
+  f->state.store(fiber_state::runnable, std::memory_order_release);
+  f->rt->ready(f, true);
+}
+
+void fiber_abort(fiber* f) noexcept {
+  if (f->closure_on_heap) std::free(f->closure);
+  if (cancel_node* n = f->node) {
+    n->leave(f);  // clears f->node
+    n->release();
+  }
+  worker* w = this_worker();
+  fiber_release(w, f);
+}
+
+}  // namespace cprime::detail

@@ -1,0 +1,356 @@
+// runtime/rt.hpp — private: the runtime's core structures, shared by
+// scheduler.cpp, fiber.cpp, stack_pool.cpp, timer.cpp, blocking_pool.cpp,
+// task.cpp, sync.cpp and cancel.cpp. Not installed.
+//
+// Invariants:
+//   - A fiber is in at most one place: running on exactly one worker, in one
+//     run queue (a worker's ring or runnext, or a runtime's global queue), or
+//     parked (reachable only through the waiter it parked on).
+//   - A fiber's saved context (fiber::ctx) is written by the context that
+//     resumes after it switched away, before it is made runnable or its park
+//     is committed; so whoever resumes it sees a complete context.
+//   - worker fields without a guard are touched only by the worker's own
+//     thread (switch_, current, stacks); ring/runnext are lock-free and
+//     documented at their functions.
+#pragma once
+
+#include <boost/context/detail/fcontext.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cprime/detail/cancel_node.hpp"
+#include "cprime/detail/park.hpp"
+#include "cprime/detail/spinlock.hpp"
+#include "cprime/task.hpp"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CPRIME_ASAN_FIBERS 1
+#endif
+#if __has_feature(thread_sanitizer)
+#define CPRIME_TSAN_FIBERS 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(CPRIME_ASAN_FIBERS)
+#define CPRIME_ASAN_FIBERS 1
+#endif
+#if defined(__SANITIZE_THREAD__) && !defined(CPRIME_TSAN_FIBERS)
+#define CPRIME_TSAN_FIBERS 1
+#endif
+
+namespace cprime::detail {
+
+namespace ctx = boost::context::detail;
+
+class runtime_impl;
+struct worker;
+class stack_pool;
+struct fiber;
+struct thread_ctx;
+
+// waiter_access reaches waiter's private fields for the runtime.
+struct waiter_access {
+  static std::atomic<uint32_t>& state(waiter& w) noexcept { return w.park_state_; }
+  static fiber* owner_fiber(waiter& w) noexcept { return w.fiber_; }
+  static thread_parker* owner_thread(waiter& w) noexcept { return w.thread_; }
+};
+
+// exec_ctx is what a cancel node knows of a member: a fiber or a plain thread.
+struct exec_ctx {
+  cancel_node* node = nullptr;  // written by the owner only; members link under node->mu_
+  waiter* cur_waiter = nullptr; // guarded by node->mu_ (kept only while node != nullptr)
+  exec_ctx* node_prev = nullptr;  // guarded by node->mu_
+  exec_ctx* node_next = nullptr;  // guarded by node->mu_
+};
+
+// fiber states, for dump() and the stack pool's liveness scan.
+enum class fiber_state : uint8_t { free = 0, runnable, running, parked, done };
+
+// fiber is a coroutine's control block. It lives at the top of its own stack
+// slot, so a fresh coroutine touches one page for block, closure and first
+// frames.
+struct fiber : exec_ctx {
+  ctx::fcontext_t ctx = nullptr;  // saved context while not running
+  runtime_impl* rt = nullptr;
+  closure_fn run = nullptr;
+  void* closure = nullptr;
+  bool closure_on_heap = false;
+  task_state_base* task = nullptr;
+  site where;
+  std::atomic<fiber_state> state{fiber_state::free};
+  std::atomic<const char*> reason{nullptr};  // what it is parked on
+  char* stack_lo = nullptr;      // lowest usable byte
+  char* stack_hi = nullptr;      // one past the highest usable byte
+  char* slot = nullptr;          // tagged slot (stack_pool)
+  uint64_t* canary = nullptr;    // in the neighbour slot's resident top page, or null
+  uint64_t id = 0;
+#ifdef CPRIME_TSAN_FIBERS
+  void* tsan_fiber = nullptr;
+#endif
+};
+
+// Worker-to-worker switch record: what the context we switch to must do once
+// we are off our stack.
+enum class after : uint8_t { none, park, yield, exit };
+struct switch_record {
+  after what = after::none;
+  fiber* prev = nullptr;           // null: the worker's scheduler context
+  waiter* w = nullptr;             // after::park
+  void (*unlock)(void*) = nullptr; // after::park
+  void* arg = nullptr;
+};
+
+// worker is one OS thread running coroutines.
+struct alignas(64) worker {
+  static constexpr uint32_t ring_size = 256;
+
+  runtime_impl* rt = nullptr;
+  unsigned index = 0;
+  std::thread thread;
+
+  // Run queue: single producer (this worker), many consumers (stealers).
+  alignas(64) std::atomic<uint32_t> head{0};  // consumers CAS
+  std::atomic<uint32_t> tail{0};              // owner stores (release)
+  std::atomic<fiber*> runnext{nullptr};       // owner sets, anyone exchanges out
+  std::atomic<fiber*> ring[ring_size];
+
+  // Owner-only.
+  alignas(64) fiber* current = nullptr;
+  ctx::fcontext_t sched_ctx = nullptr;
+  switch_record sw;
+  uint32_t tick = 0;
+  uint32_t runnext_streak = 0;
+  uint64_t rng = 0;
+  bool spinning = false;
+  std::vector<char*> stack_cache;
+#ifdef CPRIME_ASAN_FIBERS
+  const void* sched_stack_bottom = nullptr;
+  std::size_t sched_stack_size = 0;
+#endif
+#ifdef CPRIME_TSAN_FIBERS
+  void* sched_tsan_fiber = nullptr;
+#endif
+
+  // Shared.
+  std::atomic<uint64_t> runs{0};        // fibers resumed; read by the deadlock detector
+  std::atomic<uint32_t> wake_word{0};   // futex: 0 asleep, 1 woken, 2 woken as spinner
+  bool idle = false;                    // guarded by runtime_impl::idle_mu_
+};
+
+// stack_pool hands out stack slots carved from large MAP_NORESERVE slabs.
+// See stack_pool.cpp for the layout.
+class stack_pool {
+ public:
+  explicit stack_pool(std::size_t stack_size);
+  ~stack_pool();
+  std::size_t slot_size() const noexcept { return slot_size_; }
+  // alloc()/free() go through the calling worker's cache when w != nullptr.
+  char* alloc(worker* w);
+  void free(worker* w, char* slot) noexcept;
+  void flush(worker* w) noexcept;
+  // Entries are tagged slot addresses (low bits: kind); untag() gives the base.
+  static constexpr uintptr_t tag_guarded = 1, tag_first = 2;
+  static char* untag(char* e) noexcept {
+    return reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(e) & ~uintptr_t{4095});
+  }
+  // layout(slot) returns [lo, hi) of the stack proper, and the canary zone
+  // (null when a guard page protects the slot).
+  void layout(char* slot, char** lo, char** hi, uint64_t** canary) const noexcept;
+  // for_each_slot(fn) visits every slot ever carved (dump, liveness).
+  template <class Fn>
+  void for_each_slot(Fn&& fn) {
+    std::lock_guard g(mu_);
+    for (auto& s : slabs_)
+      for (std::size_t i = 0; i < s.count; ++i) fn(s.base + i * slot_size_);
+  }
+  std::size_t live_slots() noexcept;
+  std::size_t slab_count() noexcept;
+  static constexpr std::size_t top_reserve = 256;  // neighbour canary zone at a slot's top
+
+ private:
+  struct slab {
+    char* map;         // mmap base (includes the leading guard page)
+    std::size_t bytes;
+    char* base;        // first slot
+    std::size_t count;
+    bool guarded;      // every slot has a PROT_NONE page at its bottom
+  };
+  void grow_locked();
+  std::size_t slot_size_;
+  std::mutex mu_;
+  std::vector<slab> slabs_;      // guarded by mu_
+  std::vector<char*> free_;      // guarded by mu_
+  std::size_t total_ = 0;        // guarded by mu_
+};
+
+// blocking_pool runs spawn_blocking jobs on at most max threads.
+class blocking_pool {
+ public:
+  blocking_pool(runtime_impl* rt, std::size_t max, std::string name);
+  ~blocking_pool();
+  void submit(closure_fn run, void* closure, task_state_base* st);
+  void stop() noexcept;
+  std::size_t threads() noexcept;
+  bool busy() noexcept;  // a job queued or running
+  std::size_t max() const noexcept { return max_; }
+
+ private:
+  struct job {
+    closure_fn run;
+    void* closure;
+    task_state_base* st;
+  };
+  void loop();
+  runtime_impl* rt_;
+  std::size_t max_;
+  std::string name_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<job> jobs_;            // guarded by mu_
+  std::vector<std::thread> pool_;   // guarded by mu_
+  std::size_t idle_ = 0;            // guarded by mu_
+  std::size_t active_ = 0;          // guarded by mu_
+  bool stop_ = false;               // guarded by mu_
+};
+
+class runtime_impl {
+ public:
+  runtime_impl(std::size_t workers, std::size_t blocking, std::string name, std::size_t stack);
+  ~runtime_impl();
+  void start();
+  // shutdown() stops and joins every thread; returns true if no fiber is alive.
+  bool shutdown() noexcept;
+
+  // ready() makes f runnable: on the calling worker's runnext when it belongs
+  // to this runtime, else on the global queue; wakes an idle worker if needed.
+  void ready(fiber* f, bool next) noexcept;
+  void wakep() noexcept;
+
+  std::size_t nworkers() const noexcept { return workers_.size(); }
+  bool stopping() const noexcept { return stopping_.load(std::memory_order_acquire); }
+  stack_pool& stacks() noexcept { return stacks_; }
+  blocking_pool& blocking() noexcept { return blocking_; }
+  worker* worker_at(std::size_t i) noexcept { return workers_[i]; }
+
+  // Deadlock detector support.
+  bool quiescent() noexcept;  // all workers asleep, no queued work, blocking pool idle
+  uint64_t activity() noexcept;
+  std::size_t known_threads() noexcept;
+
+  void worker_main(worker* w);
+  fiber* find_runnable(worker* w);
+  fiber* pick_local(worker* w) noexcept;
+  void global_push(fiber* const* fs, std::size_t n) noexcept;
+  fiber* global_take(worker* w) noexcept;
+  bool runq_put(worker* w, fiber* f) noexcept;
+  fiber* runq_get(worker* w) noexcept;
+  fiber* steal(worker* thief, worker* victim, bool take_runnext) noexcept;
+  bool any_work() noexcept;
+  void reset_spinning(worker* w) noexcept;
+
+  std::string name_;
+  std::size_t max_blocking_;
+  std::size_t stack_size_;
+  std::atomic<uint64_t> next_fiber_id_{1};
+
+ private:
+  std::vector<worker*> workers_;
+  stack_pool stacks_;
+  blocking_pool blocking_;
+
+  alignas(64) std::mutex global_mu_;
+  std::deque<fiber*> global_;     // guarded by global_mu_
+  std::atomic<std::size_t> global_size_{0};  // written under global_mu_
+
+  alignas(64) std::mutex idle_mu_;
+  std::vector<worker*> idle_;      // guarded by idle_mu_
+  std::atomic<int> nidle_{0};      // written under idle_mu_
+  std::atomic<int> nspinning_{0};
+  std::atomic<bool> stopping_{false};
+};
+
+// Thread-local access. Out of line on purpose: a coroutine may resume on
+// another thread, so no caller may cache a thread-local address across a
+// switch.
+worker* this_worker() noexcept;
+void set_this_worker(worker* w) noexcept;
+fiber* current_fiber() noexcept;
+exec_ctx* current_ctx() noexcept;
+runtime_impl* current_runtime() noexcept;  // worker's or blocking thread's runtime, else null
+void set_blocking_runtime(runtime_impl* rt) noexcept;
+runtime_impl* default_runtime();
+
+// fiber.cpp: context switching.
+void fiber_init(fiber* f, char* lo, char* hi) noexcept;
+[[noreturn]] void fiber_entry(ctx::transfer_t t) noexcept;
+void switch_to(worker* w, fiber* next) noexcept;  // from the current fiber; w->sw set
+void after_switch(ctx::transfer_t t) noexcept;
+void run_fiber(worker* w, fiber* f) noexcept;     // from the scheduler context
+void check_stack(fiber* f) noexcept;
+void fiber_release(worker* w, fiber* f) noexcept;
+void sanitizer_thread_start(worker* w) noexcept;
+void canary_arm(uint64_t* c) noexcept;
+bool canary_ok(const uint64_t* c) noexcept;
+
+// scheduler.cpp
+void park_fiber(fiber* f, waiter& w, void (*unlock)(void*), void* arg) noexcept;
+void register_runtime(runtime_impl* rt);
+void unregister_runtime(runtime_impl* rt);
+
+// timer.cpp: the process-wide timer/monitor thread.
+void monitor_ensure_started();
+void monitor_poke() noexcept;
+bool timers_pending() noexcept;
+std::atomic<uint64_t>& timer_fires() noexcept;
+std::size_t monitor_threads() noexcept;  // 1 once started
+
+// Plain threads parked in the runtime (deadlock detector, dump).
+extern std::atomic<int> g_parked_threads;
+extern std::atomic<uint64_t> g_thread_parks;
+void dump_to_stderr(bool header) noexcept;
+void check_deadlock_and_exit() noexcept;  // called by the monitor
+
+// For the I/O poller (issue #5): coroutines waiting on fds keep the deadlock
+// detector quiet while > 0.
+std::atomic<int>& io_waiters() noexcept;
+
+[[noreturn]] void fatal(const char* fmt, ...) noexcept __attribute__((format(printf, 1, 2)));
+
+}  // namespace cprime::detail
+
+namespace cprime::detail {
+
+// thread_parker is a plain OS thread's side of the runtime: its cancel-node
+// membership and, while it is parked, its entry in the parked-thread list.
+struct thread_parker : exec_ctx {
+  const char* reason = nullptr;    // guarded by g_parked_mu
+  thread_parker* prev = nullptr;   // guarded by g_parked_mu
+  thread_parker* next = nullptr;   // guarded by g_parked_mu
+  long tid = 0;
+};
+
+// fiber_in_slot() is where a slot's control block lives.
+inline fiber* fiber_in_slot(char* slot, std::size_t slot_size) noexcept {
+  uintptr_t hi = reinterpret_cast<uintptr_t>(slot) + slot_size - stack_pool::top_reserve;
+  return reinterpret_cast<fiber*>((hi - sizeof(fiber)) & ~uintptr_t{63});
+}
+
+// Futex helpers on 32-bit atomics.
+void futex_wait(std::atomic<uint32_t>* a, uint32_t expected) noexcept;
+// futex_wait_until() waits at most until the steady-clock point `until`.
+void futex_wait_until(std::atomic<uint32_t>* a, uint32_t expected,
+                      std::chrono::steady_clock::time_point until) noexcept;
+void futex_wake(std::atomic<uint32_t>* a, int n) noexcept;
+
+bool deadlock_probe() noexcept;  // scheduler.cpp; true: deadlock confirmed
+
+}  // namespace cprime::detail

@@ -1,0 +1,744 @@
+// runtime/scheduler.cpp — workers, run queues, work stealing, park/wake.
+//
+// Model: Go's scheduler. Each worker owns a bounded ring (single producer,
+// stealers CAS the head) and a `runnext` slot; a runtime has one global
+// (injection) queue. A wake from a worker of the same runtime goes to that
+// worker's runnext (message-passing locality: the woken coroutine runs next,
+// on the same core); anything else goes to the global queue.
+//
+// Invariants:
+//   - runnext is taken at most runnext_limit times in a row while the ring
+//     has work, so a ping-pong pair cannot starve the rest of the ring; the
+//     global queue is polled every 61st pick so it cannot starve either.
+//   - A worker that finds nothing may spin (steal) if fewer than half the
+//     busy workers spin; then it publishes itself idle (under idle_mu_),
+//     stops spinning, and only then looks at every queue once more before
+//     sleeping on its futex. A producer queues work first, then reads
+//     nidle_/nspinning_ (wakep). Either the producer sees the idle worker, or
+//     the worker's last look sees the work: no lost wake-up.
+//   - A worker woken by wakep() starts as a spinner (counted by the waker);
+//     a spinner that finds work stops spinning and, if it was the last one,
+//     wakes another worker (the work it found may have had company).
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+
+#include "cprime/errors.hpp"
+#include "cprime/runtime.hpp"
+#include "rt.hpp"
+
+namespace cprime::detail {
+
+namespace {
+
+constexpr uint32_t runnext_limit = 16;
+constexpr auto spin_for = std::chrono::microseconds(50);
+constexpr uint32_t N = worker::ring_size;
+
+thread_local worker* tl_worker = nullptr;
+thread_local runtime_impl* tl_blocking_rt = nullptr;
+thread_local thread_parker tl_thread;
+
+std::mutex& registry_mu() {
+  static std::mutex* m = new std::mutex;  // leaked: usable during exit
+  return *m;
+}
+std::vector<runtime_impl*>& registry() {
+  static auto* v = new std::vector<runtime_impl*>;
+  return *v;
+}
+
+std::mutex& parked_mu() {
+  static std::mutex* m = new std::mutex;
+  return *m;
+}
+thread_parker* g_parked_head = nullptr;  // guarded by parked_mu()
+
+}  // namespace
+
+std::atomic<int> g_parked_threads{0};
+std::atomic<uint64_t> g_thread_parks{0};
+
+std::atomic<int>& io_waiters() noexcept {
+  static std::atomic<int> n{0};
+  return n;
+}
+
+void fatal(const char* fmt, ...) noexcept {
+  std::va_list ap;
+  va_start(ap, fmt);
+  std::fputs("cprime: fatal: ", stderr);
+  std::vfprintf(stderr, fmt, ap);
+  std::fputc('\n', stderr);
+  va_end(ap);
+  std::abort();
+}
+
+// ---- futex ---------------------------------------------------------------
+
+void futex_wait(std::atomic<uint32_t>* a, uint32_t expected) noexcept {
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(a), FUTEX_WAIT_PRIVATE, expected, nullptr,
+            nullptr, 0);
+}
+
+void futex_wait_until(std::atomic<uint32_t>* a, uint32_t expected,
+                      std::chrono::steady_clock::time_point until) noexcept {
+  if (until == std::chrono::steady_clock::time_point::max()) return futex_wait(a, expected);
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(until.time_since_epoch()).count();
+  if (ns < 0) ns = 0;
+  timespec ts{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+  // steady_clock is CLOCK_MONOTONIC; FUTEX_WAIT_BITSET takes an absolute time on it.
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(a), FUTEX_WAIT_BITSET_PRIVATE, expected, &ts,
+            nullptr, FUTEX_BITSET_MATCH_ANY);
+}
+
+void futex_wake(std::atomic<uint32_t>* a, int n) noexcept {
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(a), FUTEX_WAKE_PRIVATE, n, nullptr, nullptr, 0);
+}
+
+// ---- thread-locals -------------------------------------------------------
+
+__attribute__((noinline)) worker* this_worker() noexcept {
+  asm volatile("" ::: "memory");
+  return tl_worker;
+}
+__attribute__((noinline)) void set_this_worker(worker* w) noexcept { tl_worker = w; }
+__attribute__((noinline)) static thread_parker* this_thread_parker() noexcept {
+  asm volatile("" ::: "memory");
+  return &tl_thread;
+}
+fiber* current_fiber() noexcept {
+  worker* w = this_worker();
+  return w ? w->current : nullptr;
+}
+exec_ctx* current_ctx() noexcept {
+  fiber* f = current_fiber();
+  if (f) return f;
+  return this_thread_parker();
+}
+__attribute__((noinline)) runtime_impl* current_runtime() noexcept {
+  asm volatile("" ::: "memory");
+  if (tl_worker) return tl_worker->rt;
+  return tl_blocking_rt;
+}
+__attribute__((noinline)) void set_blocking_runtime(runtime_impl* rt) noexcept { tl_blocking_rt = rt; }
+
+runtime_impl* default_runtime() {
+  static runtime_impl* rt = [] {
+    std::size_t n = std::thread::hardware_concurrency();
+    if (const char* e = std::getenv("CPRIME_WORKERS")) {
+      long v = std::strtol(e, nullptr, 10);
+      if (v > 0 && v <= 4096) n = static_cast<std::size_t>(v);
+    }
+    if (n == 0) n = 1;
+    // Leaked on purpose: never torn down, so exit with coroutines running is safe.
+    auto* r = new runtime_impl(n, 128, "cprime-worker", 128 * 1024);
+    r->start();
+    return r;
+  }();
+  return rt;
+}
+
+// ---- runtime_impl ----------------------------------------------------------
+
+runtime_impl::runtime_impl(std::size_t workers, std::size_t blocking, std::string name,
+                           std::size_t stack)
+    : name_(std::move(name)),
+      max_blocking_(blocking),
+      stack_size_(stack),
+      stacks_(stack),
+      blocking_(this, blocking, name_ + "-blk") {
+  for (std::size_t i = 0; i < workers; ++i) {
+    auto* w = new worker;
+    w->rt = this;
+    w->index = static_cast<unsigned>(i);
+    w->rng = 0x9E3779B97F4A7C15ull * (i + 1);
+    w->stack_cache.reserve(80);
+    workers_.push_back(w);
+  }
+}
+
+runtime_impl::~runtime_impl() {
+  for (worker* w : workers_) delete w;
+}
+
+void runtime_impl::start() {
+  monitor_ensure_started();
+  for (worker* w : workers_) w->thread = std::thread([this, w] { worker_main(w); });
+  register_runtime(this);
+}
+
+bool runtime_impl::shutdown() noexcept {
+  unregister_runtime(this);
+  stopping_.store(true, std::memory_order_seq_cst);
+  {
+    std::lock_guard g(idle_mu_);
+    for (worker* w : idle_) {
+      w->idle = false;
+      w->wake_word.store(1, std::memory_order_release);
+      futex_wake(&w->wake_word, 1);
+    }
+    idle_.clear();
+    nidle_.store(0);
+  }
+  for (worker* w : workers_)
+    if (w->thread.joinable()) w->thread.join();
+  blocking_.stop();
+  return stacks_.live_slots() == 0;
+}
+
+void runtime_impl::worker_main(worker* w) {
+  set_this_worker(w);
+  std::string name = name_.substr(0, 11) + "-" + std::to_string(w->index);
+  pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+  sanitizer_thread_start(w);
+  while (fiber* f = find_runnable(w)) {
+    reset_spinning(w);
+    run_fiber(w, f);
+  }
+  stacks_.flush(w);
+  set_this_worker(nullptr);
+}
+
+// runq_put() appends f to w's ring; a full ring moves half of itself and f to
+// the global queue. Owner only.
+bool runtime_impl::runq_put(worker* w, fiber* f) noexcept {
+  for (;;) {
+    uint32_t h = w->head.load(std::memory_order_acquire);
+    uint32_t t = w->tail.load(std::memory_order_relaxed);
+    if (t - h < N) {
+      w->ring[t % N].store(f, std::memory_order_relaxed);
+      w->tail.store(t + 1, std::memory_order_release);
+      return true;
+    }
+    constexpr uint32_t n = N / 2;
+    fiber* batch[n];
+    for (uint32_t i = 0; i < n; ++i) batch[i] = w->ring[(h + i) % N].load(std::memory_order_relaxed);
+    if (!w->head.compare_exchange_strong(h, h + n, std::memory_order_acq_rel)) continue;
+    fiber* all[n + 1];
+    std::copy(batch, batch + n, all);
+    all[n] = f;
+    global_push(all, n + 1);
+    return false;
+  }
+}
+
+// runq_get() takes the ring's head. Owner only (stealers use steal()).
+fiber* runtime_impl::runq_get(worker* w) noexcept {
+  for (;;) {
+    uint32_t h = w->head.load(std::memory_order_acquire);
+    uint32_t t = w->tail.load(std::memory_order_relaxed);
+    if (t == h) return nullptr;
+    fiber* f = w->ring[h % N].load(std::memory_order_relaxed);
+    if (w->head.compare_exchange_weak(h, h + 1, std::memory_order_acq_rel)) return f;
+  }
+}
+
+// steal() moves half of victim's ring into thief's (empty) ring and returns
+// one of them; with take_runnext, an empty ring yields the victim's runnext.
+fiber* runtime_impl::steal(worker* thief, worker* victim, bool take_runnext) noexcept {
+  uint32_t tt = thief->tail.load(std::memory_order_relaxed);
+  for (;;) {
+    uint32_t h = victim->head.load(std::memory_order_acquire);
+    uint32_t t = victim->tail.load(std::memory_order_acquire);
+    uint32_t n = t - h;
+    n = n - n / 2;
+    if (n == 0) {
+      if (!take_runnext) return nullptr;
+      fiber* nx = victim->runnext.load(std::memory_order_acquire);
+      if (nx && victim->runnext.compare_exchange_strong(nx, nullptr, std::memory_order_acq_rel))
+        return nx;
+      return nullptr;
+    }
+    if (n > N / 2) continue;  // h and t read inconsistently
+    for (uint32_t i = 0; i < n; ++i)
+      thief->ring[(tt + i) % N].store(victim->ring[(h + i) % N].load(std::memory_order_relaxed),
+                                      std::memory_order_relaxed);
+    if (!victim->head.compare_exchange_strong(h, h + n, std::memory_order_acq_rel)) continue;
+    fiber* f = thief->ring[(tt + n - 1) % N].load(std::memory_order_relaxed);
+    if (n > 1) thief->tail.store(tt + n - 1, std::memory_order_release);
+    return f;
+  }
+}
+
+void runtime_impl::global_push(fiber* const* fs, std::size_t n) noexcept {
+  std::lock_guard g(global_mu_);
+  global_.insert(global_.end(), fs, fs + n);
+  global_size_.store(global_.size(), std::memory_order_release);
+}
+
+// global_take() takes a fair share of the global queue: one to run, the rest
+// onto w's ring.
+fiber* runtime_impl::global_take(worker* w) noexcept {
+  if (global_size_.load(std::memory_order_acquire) == 0) return nullptr;
+  fiber* batch[N / 2];
+  std::size_t n;
+  {
+    std::lock_guard g(global_mu_);
+    std::size_t size = global_.size();
+    if (size == 0) return nullptr;
+    n = std::min<std::size_t>(size / workers_.size() + 1, N / 2);
+    n = std::min(n, size);
+    std::copy(global_.begin(), global_.begin() + n, batch);
+    global_.erase(global_.begin(), global_.begin() + n);
+    global_size_.store(global_.size(), std::memory_order_release);
+  }
+  for (std::size_t i = 1; i < n; ++i) runq_put(w, batch[i]);
+  return batch[0];
+}
+
+fiber* runtime_impl::pick_local(worker* w) noexcept {
+  if (++w->tick % 61 == 0 && global_size_.load(std::memory_order_relaxed) > 0) {
+    if (fiber* f = global_take(w)) return f;
+  }
+  fiber* nx = w->runnext.load(std::memory_order_relaxed);
+  if (nx && w->runnext_streak < runnext_limit &&
+      w->runnext.compare_exchange_strong(nx, nullptr, std::memory_order_acq_rel)) {
+    ++w->runnext_streak;
+    return nx;
+  }
+  w->runnext_streak = 0;
+  if (fiber* f = runq_get(w)) return f;
+  return w->runnext.exchange(nullptr, std::memory_order_acq_rel);
+}
+
+bool runtime_impl::any_work() noexcept {
+  if (global_size_.load(std::memory_order_acquire) > 0) return true;
+  for (worker* v : workers_) {
+    if (v->tail.load(std::memory_order_acquire) != v->head.load(std::memory_order_acquire))
+      return true;
+    if (v->runnext.load(std::memory_order_acquire)) return true;
+  }
+  return false;
+}
+
+void runtime_impl::reset_spinning(worker* w) noexcept {
+  if (!w->spinning) return;
+  w->spinning = false;
+  if (nspinning_.fetch_sub(1, std::memory_order_seq_cst) == 1) wakep();
+}
+
+fiber* runtime_impl::find_runnable(worker* w) {
+  const std::size_t n = workers_.size();
+  for (;;) {
+    if (stopping_.load(std::memory_order_acquire)) return nullptr;
+    if (fiber* f = pick_local(w)) return f;
+    if (fiber* f = global_take(w)) return f;
+
+    int busy = static_cast<int>(n) - nidle_.load(std::memory_order_relaxed);
+    if (!w->spinning && 2 * nspinning_.load(std::memory_order_relaxed) < busy) {
+      w->spinning = true;
+      nspinning_.fetch_add(1, std::memory_order_seq_cst);
+    }
+    if (w->spinning) {
+      for (int round = 0; round < 4; ++round) {
+        w->rng ^= w->rng << 13;
+        w->rng ^= w->rng >> 7;
+        w->rng ^= w->rng << 17;
+        std::size_t start = w->rng % n;
+        for (std::size_t i = 0; i < n; ++i) {
+          worker* v = workers_[(start + i) % n];
+          if (v == w) continue;
+          if (fiber* f = steal(w, v, round == 3)) return f;
+        }
+        if (fiber* f = global_take(w)) return f;
+        if (stopping_.load(std::memory_order_acquire)) return nullptr;
+      }
+      // Spin a little longer before the futex: a producer on another worker
+      // usually has more work within microseconds, and a sleep/wake pair
+      // costs far more than that.
+      bool found = false;
+      auto until = std::chrono::steady_clock::now() + spin_for;
+      while (!found && std::chrono::steady_clock::now() < until) {
+        for (int i = 0; i < 64; ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+          __builtin_ia32_pause();
+#endif
+        }
+        found = any_work() || stopping_.load(std::memory_order_relaxed);
+      }
+      if (found) continue;
+    }
+
+    {
+      std::lock_guard g(idle_mu_);
+      if (stopping_.load(std::memory_order_acquire)) return nullptr;
+      if (global_size_.load(std::memory_order_acquire) > 0) continue;
+      w->wake_word.store(0, std::memory_order_relaxed);
+      w->idle = true;
+      idle_.push_back(w);
+      nidle_.fetch_add(1, std::memory_order_seq_cst);
+    }
+    if (w->spinning) {
+      w->spinning = false;
+      nspinning_.fetch_sub(1, std::memory_order_seq_cst);
+    }
+    // Order is important here: published idle and stopped spinning first,
+    // then one last look at every queue (pairs with the fence in wakep()).
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (any_work()) {
+      std::unique_lock g(idle_mu_);
+      if (w->idle) {
+        w->idle = false;
+        idle_.erase(std::find(idle_.begin(), idle_.end(), w));
+        nidle_.fetch_sub(1, std::memory_order_seq_cst);
+        g.unlock();
+        w->spinning = true;
+        nspinning_.fetch_add(1, std::memory_order_seq_cst);
+        continue;
+      }
+      // Someone already took us off the idle list; its wake is on the way.
+    }
+    uint32_t v;
+    while ((v = w->wake_word.load(std::memory_order_acquire)) == 0) futex_wait(&w->wake_word, 0);
+    if (v == 2) w->spinning = true;  // counted in nspinning_ by the waker
+  }
+}
+
+void runtime_impl::wakep() noexcept {
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (nidle_.load(std::memory_order_seq_cst) == 0) return;
+  int expected = 0;
+  if (nspinning_.load(std::memory_order_relaxed) != 0 ||
+      !nspinning_.compare_exchange_strong(expected, 1, std::memory_order_seq_cst))
+    return;
+  worker* v = nullptr;
+  {
+    std::lock_guard g(idle_mu_);
+    if (!idle_.empty()) {
+      v = idle_.back();
+      idle_.pop_back();
+      v->idle = false;
+      nidle_.fetch_sub(1, std::memory_order_seq_cst);
+    }
+  }
+  if (!v) {
+    nspinning_.fetch_sub(1, std::memory_order_seq_cst);
+    return;
+  }
+  v->wake_word.store(2, std::memory_order_release);
+  futex_wake(&v->wake_word, 1);
+}
+
+void runtime_impl::ready(fiber* f, bool next) noexcept {
+  worker* w = this_worker();
+  if (w && w->rt == this) {
+    if (next) {
+      fiber* old = w->runnext.exchange(f, std::memory_order_acq_rel);
+      if (old) runq_put(w, old);
+    } else {
+      runq_put(w, f);
+    }
+    if (workers_.size() == 1) return;  // the only worker is this one, and awake
+  } else {
+    global_push(&f, 1);
+  }
+  wakep();
+}
+
+bool runtime_impl::quiescent() noexcept {
+  if (nidle_.load(std::memory_order_acquire) != static_cast<int>(workers_.size())) return false;
+  if (any_work()) return false;
+  return !blocking_.busy();
+}
+
+uint64_t runtime_impl::activity() noexcept {
+  uint64_t s = 0;
+  for (worker* w : workers_) s += w->runs.load(std::memory_order_relaxed);
+  return s;
+}
+
+std::size_t runtime_impl::known_threads() noexcept { return workers_.size() + blocking_.threads(); }
+
+void register_runtime(runtime_impl* rt) {
+  std::lock_guard g(registry_mu());
+  registry().push_back(rt);
+}
+
+void unregister_runtime(runtime_impl* rt) {
+  std::lock_guard g(registry_mu());
+  auto& r = registry();
+  r.erase(std::remove(r.begin(), r.end(), rt), r.end());
+}
+
+// ---- park / wake -------------------------------------------------------------
+
+waiter::waiter(bool cancellable) noexcept : cancellable_(cancellable) {
+  fiber_ = current_fiber();
+  if (!fiber_) thread_ = this_thread_parker();
+}
+
+void waiter::wake() noexcept {
+  if (fiber* f = fiber_) {
+    if (park_state_.exchange(2, std::memory_order_acq_rel) == 1) {
+      f->state.store(fiber_state::runnable, std::memory_order_relaxed);
+      f->rt->ready(f, true);
+    }
+    return;
+  }
+  if (park_state_.exchange(2, std::memory_order_acq_rel) == 1) futex_wake(&park_state_, 1);
+}
+
+namespace {
+
+// enter_wait() records w as ctx's cancellable wait. Returns false when the
+// wait is already cancelled (w claimed with fired == cancelled).
+bool enter_wait(exec_ctx* c, waiter& w) noexcept {
+  cancel_node* n = c->node;
+  if (!n) return true;
+  std::lock_guard g(n->mu_);
+  if (n->is_cancelled() && w.cancellable() && w.try_claim()) {
+    w.fired = waiter::cancelled;
+    return false;
+  }
+  c->cur_waiter = &w;
+  return true;
+}
+
+void leave_wait(exec_ctx* c) noexcept {
+  cancel_node* n = c->node;
+  if (!n) return;
+  std::lock_guard g(n->mu_);
+  c->cur_waiter = nullptr;
+}
+
+void park_thread(waiter& w, void (*unlock)(void*), void* arg) noexcept {
+  thread_parker* tp = this_thread_parker();
+  if (!enter_wait(tp, w)) {
+    if (unlock) unlock(arg);
+    return;
+  }
+  {
+    std::lock_guard g(parked_mu());
+    tp->reason = w.reason ? w.reason : "park";
+    if (!tp->tid) tp->tid = static_cast<long>(::syscall(SYS_gettid));
+    tp->prev = nullptr;
+    tp->next = g_parked_head;
+    if (g_parked_head) g_parked_head->prev = tp;
+    g_parked_head = tp;
+  }
+  g_thread_parks.fetch_add(1, std::memory_order_relaxed);
+  if (g_parked_threads.fetch_add(1, std::memory_order_acq_rel) == 0) monitor_poke();
+  if (unlock) unlock(arg);
+  auto& st = waiter_access::state(w);
+  uint32_t expected = 0;
+  if (st.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) {
+    while (st.load(std::memory_order_acquire) != 2) futex_wait(&st, 1);
+  }
+  g_parked_threads.fetch_sub(1, std::memory_order_acq_rel);
+  g_thread_parks.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::lock_guard g(parked_mu());
+    if (tp->prev)
+      tp->prev->next = tp->next;
+    else
+      g_parked_head = tp->next;
+    if (tp->next) tp->next->prev = tp->prev;
+    tp->prev = tp->next = nullptr;
+  }
+  leave_wait(tp);
+}
+
+}  // namespace
+
+void park_fiber(fiber* f, waiter& w, void (*unlock)(void*), void* arg) noexcept {
+  if (!enter_wait(f, w)) {
+    if (unlock) unlock(arg);
+    return;
+  }
+  f->reason.store(w.reason ? w.reason : "park", std::memory_order_relaxed);
+  worker* wk = this_worker();
+  wk->sw = switch_record{after::park, f, &w, unlock, arg};
+  fiber* next = wk->rt->stopping() ? nullptr : wk->rt->pick_local(wk);
+  switch_to(wk, next);
+  // Resumed, possibly on another worker.
+  f->reason.store(nullptr, std::memory_order_relaxed);
+  leave_wait(f);
+}
+
+void park(waiter& w, void (*unlock)(void*), void* arg) noexcept {
+  if (fiber* f = current_fiber())
+    park_fiber(f, w, unlock, arg);
+  else
+    park_thread(w, unlock, arg);
+}
+
+bool in_coroutine() noexcept { return current_fiber() != nullptr; }
+
+bool cancel_requested() noexcept {
+  cancel_node* n = current_ctx()->node;
+  return n && n->is_cancelled();
+}
+
+void throw_cancelled() { throw cprime::cancelled(); }
+
+void throw_if_cancelled() {
+  if (cancel_requested()) throw cprime::cancelled();
+}
+
+void yield_current() noexcept {
+  fiber* f = current_fiber();
+  if (!f) {
+    std::this_thread::yield();
+    return;
+  }
+  worker* w = this_worker();
+  w->sw = switch_record{after::yield, f};
+  switch_to(w, w->rt->pick_local(w));
+}
+
+// ---- dump and deadlock detection ---------------------------------------------
+
+namespace {
+
+const char* state_name(fiber_state s) {
+  switch (s) {
+    case fiber_state::free: return "free";
+    case fiber_state::runnable: return "runnable";
+    case fiber_state::running: return "running";
+    case fiber_state::parked: return "parked";
+    case fiber_state::done: return "exiting";
+  }
+  return "?";
+}
+
+long os_thread_count() noexcept {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return -1;
+  char line[256];
+  long n = -1;
+  while (std::fgets(line, sizeof line, f)) {
+    if (std::strncmp(line, "Threads:", 8) == 0) {
+      n = std::strtol(line + 8, nullptr, 10);
+      break;
+    }
+  }
+  std::fclose(f);
+  return n;
+}
+
+}  // namespace
+
+void dump_to_stderr(bool header) noexcept {
+  if (header) std::fputs("cprime: dump of all coroutines\n", stderr);
+  std::lock_guard g(registry_mu());
+  for (runtime_impl* rt : registry()) {
+    std::fprintf(stderr, "runtime %s: %zu workers\n", rt->name_.c_str(), rt->nworkers());
+    std::size_t ss = rt->stacks().slot_size();
+    rt->stacks().for_each_slot([&](char* slot) {
+      fiber* f = fiber_in_slot(slot, ss);
+      fiber_state s = f->state.load(std::memory_order_acquire);
+      if (s == fiber_state::free) return;
+      const char* why = f->reason.load(std::memory_order_relaxed);
+      std::fprintf(stderr, "  coroutine %llu [%s%s%s] spawned at %s:%u\n",
+                   static_cast<unsigned long long>(f->id), state_name(s), why ? ": " : "",
+                   why ? why : "", f->where.file ? f->where.file : "<unknown>", f->where.line);
+    });
+  }
+  std::lock_guard g2(parked_mu());
+  for (thread_parker* t = g_parked_head; t; t = t->next)
+    std::fprintf(stderr, "  thread %ld [blocked: %s]\n", t->tid, t->reason ? t->reason : "park");
+}
+
+// deadlock_probe() is called by the monitor about every 250 ms while a plain
+// thread is parked and no timer is pending. It reports a deadlock only when
+// two probes in a row see the same picture and no activity between them:
+// every worker asleep with empty queues, blocking pools idle, no I/O waits,
+// and every OS thread of the process accounted for as a runtime thread or a
+// thread parked in the runtime (so no unknown thread could still wake one).
+bool deadlock_probe() noexcept {
+  static bool last_ok = false;
+  static uint64_t last_epoch = 0;
+  bool ok = g_parked_threads.load(std::memory_order_acquire) > 0 &&
+            io_waiters().load(std::memory_order_acquire) == 0 && !timers_pending();
+  uint64_t epoch = g_thread_parks.load(std::memory_order_acquire) +
+                   timer_fires().load(std::memory_order_acquire);
+  std::size_t known = monitor_threads();
+#ifdef CPRIME_TSAN_FIBERS
+  known += 1;  // TSan's background thread, started with the first extra thread
+#endif
+  if (ok) {
+    std::lock_guard g(registry_mu());
+    for (runtime_impl* rt : registry()) {
+      if (!rt->quiescent()) {
+        ok = false;
+        break;
+      }
+      known += rt->known_threads();
+      epoch += rt->activity();
+    }
+  }
+  if (ok) {
+    long os = os_thread_count();
+    ok = os > 0 && static_cast<std::size_t>(os) ==
+                       known + static_cast<std::size_t>(g_parked_threads.load());
+  }
+  bool confirmed = ok && last_ok && epoch == last_epoch;
+  last_ok = ok;
+  last_epoch = epoch;
+  return confirmed;
+}
+
+void check_deadlock_and_exit() noexcept {
+  std::fputs("cprime: all coroutines are asleep — deadlock\n", stderr);
+  dump_to_stderr(false);
+  std::fflush(stderr);
+  std::exit(2);
+}
+
+}  // namespace cprime::detail
+
+namespace cprime {
+
+runtime runtime::builder::build() const {
+  std::size_t n = workers_;
+  if (n == 0) n = std::thread::hardware_concurrency();
+  if (n == 0) n = 1;
+  std::size_t stack = stack_ < 16 * 1024 ? 16 * 1024 : stack_;
+  stack = (stack + 4095) / 4096 * 4096;
+  auto* impl = new detail::runtime_impl(n, blocking_ ? blocking_ : 1, name_, stack);
+  impl->start();
+  return runtime(impl);
+}
+
+runtime& runtime::operator=(runtime&& o) noexcept {
+  if (this != &o) {
+    runtime tmp(std::move(*this));
+    impl_ = std::exchange(o.impl_, nullptr);
+  }
+  return *this;
+}
+
+runtime::~runtime() {
+  if (!impl_) return;
+  // Coroutines still parked keep pointers into the runtime and their stacks:
+  // leak both rather than free memory under them (kept reachable in a
+  // process-wide list, so leak checkers see it as intentional).
+  if (impl_->shutdown()) {
+    delete impl_;
+  } else {
+    static auto* abandoned = new std::vector<detail::runtime_impl*>;
+    static std::mutex* abandoned_mu = new std::mutex;
+    std::lock_guard g(*abandoned_mu);
+    abandoned->push_back(impl_);
+  }
+}
+
+std::size_t runtime::worker_threads() const noexcept { return impl_ ? impl_->nworkers() : 0; }
+std::size_t runtime::max_blocking_threads() const noexcept {
+  return impl_ ? impl_->max_blocking_ : 0;
+}
+std::size_t runtime::stack_size() const noexcept { return impl_ ? impl_->stack_size_ : 0; }
+
+void dump() noexcept { detail::dump_to_stderr(true); }
+
+}  // namespace cprime

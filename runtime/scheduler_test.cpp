@@ -1,0 +1,461 @@
+// runtime/scheduler_test.cpp — workers, park/wake, yield, cancellation core,
+// dump and the deadlock detector, runtime options.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+#include <dirent.h>
+
+#include "cprime/detail/cancel_node.hpp"
+#include "cprime/detail/park.hpp"
+#include "cprime/errors.hpp"
+#include "cprime/runtime.hpp"
+#include "cprime/sync.hpp"
+#include "test_util.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using cprime::detail::waiter;
+using cprime::test::for_each_worker_count;
+
+// semaphore: a counting semaphore written directly on park/wake, the way
+// channel.cpp uses them.
+class semaphore {
+ public:
+  void release() {
+    lock_.lock();
+    if (node* n = head_) {
+      head_ = n->next;
+      if (!head_) tail_ = nullptr;
+      n->queued = false;
+      if (n->w.try_claim()) {
+        n->w.fired = 0;
+        n->w.wake();
+      }
+      lock_.unlock();
+      return;
+    }
+    ++count_;
+    lock_.unlock();
+  }
+  // acquire() returns false if the wait was cancelled.
+  bool acquire() {
+    lock_.lock();
+    if (count_ > 0) {
+      --count_;
+      lock_.unlock();
+      return true;
+    }
+    node n;
+    n.w.reason = "semaphore";
+    if (tail_)
+      tail_->next = &n;
+    else
+      head_ = &n;
+    tail_ = &n;
+    cprime::detail::park(n.w, &cprime::detail::spinlock::unlock_fn, &lock_);
+    lock_.lock();
+    if (n.queued) {  // cancelled: unlink
+      node** p = &head_;
+      node* prev = nullptr;
+      while (*p != &n) prev = *p, p = &(*p)->next;
+      *p = n.next;
+      if (tail_ == &n) tail_ = prev;
+    }
+    lock_.unlock();
+    return n.w.fired != waiter::cancelled;
+  }
+
+ private:
+  struct node {
+    waiter w;
+    node* next = nullptr;
+    bool queued = true;
+  };
+  cprime::detail::spinlock lock_;
+  node* head_ = nullptr;  // guarded by lock_
+  node* tail_ = nullptr;  // guarded by lock_
+  int count_ = 0;         // guarded by lock_
+};
+
+TEST(scheduler, spawn_and_join_returns_value) {
+  for_each_worker_count([](int) {
+    auto t = cprime::spawn(cprime::here(), [](int a, int b) { return a * b; }, 6, 7);
+    EXPECT_EQ(t.join(), 42);
+    EXPECT_TRUE(cprime::detail::in_coroutine());
+  });
+  EXPECT_FALSE(cprime::detail::in_coroutine());
+}
+
+TEST(scheduler, no_lost_wakeups_ping_pong_with_random_yields) {
+  for_each_worker_count([](int) {
+    constexpr int pairs = 4, iters = 100000;
+    cprime::wait_group wg;
+    wg.add(2 * pairs);
+    std::atomic<long> total{0};
+    for (int p = 0; p < pairs; ++p) {
+      auto a = std::make_shared<semaphore>(), b = std::make_shared<semaphore>();
+      cprime::spawn([&, a, b, p] {
+        std::minstd_rand rng(p);
+        for (int i = 0; i < iters; ++i) {
+          b->release();
+          if (rng() % 7 == 0) cprime::await(cprime::yield_now());
+          EXPECT_TRUE(a->acquire());
+          total.fetch_add(1, std::memory_order_relaxed);
+        }
+        wg.done();
+      });
+      cprime::spawn([&, a, b, p] {
+        std::minstd_rand rng(p + 100);
+        for (int i = 0; i < iters; ++i) {
+          EXPECT_TRUE(b->acquire());
+          if (rng() % 5 == 0) cprime::await(cprime::yield_now());
+          a->release();
+          total.fetch_add(1, std::memory_order_relaxed);
+        }
+        wg.done();
+      });
+    }
+    wg.wait();
+    EXPECT_EQ(total.load(), 2L * pairs * iters);
+  });
+}
+
+TEST(scheduler, plain_thread_and_coroutine_ping_pong) {
+  semaphore to_thread, to_coroutine;
+  constexpr int iters = 20000;
+  auto t = cprime::spawn([&] {
+    for (int i = 0; i < iters; ++i) {
+      to_thread.release();
+      EXPECT_TRUE(to_coroutine.acquire());
+    }
+  });
+  for (int i = 0; i < iters; ++i) {
+    EXPECT_TRUE(to_thread.acquire());
+    to_coroutine.release();
+  }
+  t.join();
+}
+
+TEST(scheduler, wake_before_park_is_not_lost) {
+  for_each_worker_count([](int) {
+    for (int i = 0; i < 10000; ++i) {
+      waiter w;
+      std::atomic<bool> go{false};
+      auto t = cprime::spawn([&] {
+        while (!go.load()) cprime::await(cprime::yield_now());
+        if (w.try_claim()) {
+          w.fired = 3;
+          w.wake();
+        }
+      });
+      go = true;
+      if (i % 2) cprime::await(cprime::yield_now());
+      cprime::detail::park(w, nullptr, nullptr);
+      EXPECT_EQ(w.fired, 3);
+      t.join();
+    }
+  });
+}
+
+TEST(scheduler, yield_lets_others_run_on_one_worker) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(1).build();
+  rt.run([] {
+    std::atomic<bool> flag{false};
+    auto setter = cprime::spawn([&] { flag = true; });
+    while (!flag.load()) cprime::await(cprime::yield_now());
+    setter.join();
+  });
+}
+
+TEST(scheduler, ping_pong_pair_cannot_starve_the_run_queue) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(1).build();
+  rt.run([] {
+    std::atomic<bool> stop{false};
+    semaphore a, b;
+    auto p1 = cprime::spawn([&] {
+      while (!stop.load()) {
+        b.release();
+        a.acquire();
+      }
+      b.release();
+    });
+    auto p2 = cprime::spawn([&] {
+      while (!stop.load()) {
+        b.acquire();
+        a.release();
+      }
+      a.release();
+    });
+    // Queued behind the pair: must still run although the pair never blocks
+    // for long (each wake goes to runnext).
+    auto third = cprime::spawn([&] { stop = true; });
+    third.join();
+    p1.join();
+    p2.join();
+  });
+}
+
+TEST(scheduler, work_is_spread_over_workers) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(4).build();
+  rt.run([] {
+    std::mutex mu;
+    std::set<std::thread::id> ids;
+    std::vector<cprime::task<void>> ts;
+    for (int i = 0; i < 64; ++i)
+      ts.push_back(cprime::spawn([&] {
+        auto end = std::chrono::steady_clock::now() + 2ms;
+        while (std::chrono::steady_clock::now() < end) {
+        }
+        std::lock_guard g(mu);
+        ids.insert(std::this_thread::get_id());
+      }));
+    for (auto& t : ts) t.join();
+    EXPECT_GE(ids.size(), 2u);  // stealing happened (on any machine with >= 2 threads)
+  });
+}
+
+TEST(runtime, builder_options) {
+  cprime::runtime rt = cprime::runtime::builder()
+                           .worker_threads(3)
+                           .max_blocking_threads(2)
+                           .thread_name("optstest")
+                           .stack_size(100000)
+                           .build();
+  EXPECT_EQ(rt.worker_threads(), 3u);
+  EXPECT_EQ(rt.max_blocking_threads(), 2u);
+  EXPECT_EQ(rt.stack_size(), 102400u);  // rounded up to pages
+  auto named = [] {
+    int names = 0;
+    if (DIR* d = opendir("/proc/self/task")) {
+      while (dirent* e = readdir(d)) {
+        std::ifstream f(std::string("/proc/self/task/") + e->d_name + "/comm");
+        std::string comm;
+        if (std::getline(f, comm) && comm.rfind("optstest-", 0) == 0) ++names;
+      }
+      closedir(d);
+    }
+    return names;
+  };
+  EXPECT_TRUE(cprime::test::eventually([&] { return named() == 3; }));
+  EXPECT_EQ(rt.run([](int x) { return x + 1; }, 41), 42);
+  EXPECT_THROW(rt.run([]() -> int { throw std::runtime_error("x"); }), std::runtime_error);
+}
+
+// recurse() uses about depth KiB of stack (the asm keeps every frame's pad).
+__attribute__((noinline)) int recurse(int depth) {
+  char pad[1024];
+  pad[0] = static_cast<char>(depth);
+  asm volatile("" : : "r"(pad) : "memory");
+  if (depth == 0) return 0;
+  int r = recurse(depth - 1);
+  asm volatile("" : : "r"(pad) : "memory");
+  return r + (pad[0] == static_cast<char>(depth) ? 0 : 1);
+}
+
+TEST(runtime, configured_stack_size_is_usable) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(1).stack_size(1 << 20).build();
+  EXPECT_EQ(rt.run([] { return recurse(700); }), 0);  // ~700 KiB deep
+}
+
+TEST(runtime_death, stack_overflow_is_detected) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        cprime::runtime rt = cprime::runtime::builder().worker_threads(1).stack_size(64 << 10).build();
+        rt.run([] { return recurse(1000); });
+      },
+      "");
+}
+
+TEST(runtime, destroying_a_runtime_with_parked_coroutines_does_not_crash) {
+  static semaphore gate;  // the coroutine stays parked on it forever
+  {
+    cprime::runtime rt = cprime::runtime::builder().worker_threads(2).build();
+    rt.spawn([] { gate.acquire(); }).detach();
+    std::this_thread::sleep_for(5ms);
+  }
+  SUCCEED();
+}
+
+// ---- cancellation core ----
+
+using cprime::detail::cancel_node;
+
+TEST(cancel, cancelling_a_node_wakes_a_parked_sleeper) {
+  for_each_worker_count([](int) {
+    cancel_node* n = cancel_node::make(nullptr);
+    cprime::detail::spawn_options o{cprime::here()};
+    o.inherit_node = false;
+    o.node = n;
+    auto t0 = std::chrono::steady_clock::now();
+    auto t = cprime::detail::spawn_with(o, [] {
+      EXPECT_FALSE(cprime::detail::cancel_requested());
+      cprime::sleep_for(60s);
+    });
+    cprime::sleep_for(5ms);
+    n->cancel();
+    n->cancel();  // idempotent
+    EXPECT_THROW(t.join(), cprime::cancelled);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 30s);
+    n->release();
+  });
+}
+
+TEST(cancel, cancelling_wakes_a_parked_joiner_and_children_inherit) {
+  for_each_worker_count([](int) {
+    cancel_node* root = cancel_node::make(nullptr);
+    auto gate = std::make_shared<semaphore>();
+    cprime::detail::spawn_options o{cprime::here()};
+    o.inherit_node = false;
+    o.node = root;
+    auto t = cprime::detail::spawn_with(o, [gate] {
+      // The grandchild inherits root's subtree through a child node.
+      cancel_node* child = cancel_node::make(cprime::detail::current_cancel_node());
+      cprime::detail::node_scope in(child);
+      auto inner = cprime::spawn([gate] { return gate->acquire(); });
+      bool joined_cancelled = false;
+      try {
+        inner.join();
+      } catch (const cprime::cancelled&) {
+        joined_cancelled = true;
+      }
+      EXPECT_TRUE(cprime::detail::cancel_requested());
+      EXPECT_TRUE(joined_cancelled);
+      EXPECT_THROW(cprime::await(inner), cprime::cancelled);  // await checks cancellation first
+      {
+        cprime::detail::node_scope outside(nullptr);  // step out of the cancelled tree
+        EXPECT_FALSE(cprime::detail::cancel_requested());
+        EXPECT_FALSE(inner.join());  // inner's own wait was cancelled too
+      }
+      child->release();
+      return joined_cancelled;
+    });
+    cprime::sleep_for(5ms);
+    root->cancel();
+    EXPECT_TRUE(t.join());
+    root->release();
+  });
+}
+
+TEST(cancel, cancel_before_park_and_child_made_after_cancel) {
+  cancel_node* n = cancel_node::make(nullptr);
+  n->cancel();
+  cancel_node* late = cancel_node::make(n);
+  EXPECT_TRUE(late->is_cancelled());
+  {
+    cprime::detail::node_scope in(late);  // on the plain main thread
+    EXPECT_TRUE(cprime::detail::cancel_requested());
+    EXPECT_THROW(cprime::sleep_for(10s), cprime::cancelled);
+    cprime::wait_group wg;
+    wg.add(1);
+    EXPECT_THROW(wg.wait(), cprime::cancelled);
+    wg.done();
+  }
+  EXPECT_FALSE(cprime::detail::cancel_requested());
+  late->release();
+  n->release();
+}
+
+TEST(cancel, plain_thread_parked_inside_a_node_is_woken) {
+  cancel_node* n = cancel_node::make(nullptr);
+  std::thread canceller([n] {
+    std::this_thread::sleep_for(10ms);
+    n->cancel();
+  });
+  {
+    cprime::detail::node_scope in(n);
+    EXPECT_THROW(cprime::sleep_for(60s), cprime::cancelled);
+  }
+  canceller.join();
+  n->release();
+}
+
+TEST(cancel, callbacks_run_once_and_can_be_removed) {
+  cancel_node* n = cancel_node::make(nullptr);
+  int a = 0, b = 0;
+  cprime::detail::cancel_callback ca{[](void* p) { ++*static_cast<int*>(p); }, &a};
+  cprime::detail::cancel_callback cb{[](void* p) { ++*static_cast<int*>(p); }, &b};
+  EXPECT_TRUE(n->add_callback(ca));
+  EXPECT_TRUE(n->add_callback(cb));
+  n->remove_callback(cb);
+  n->cancel();
+  n->cancel();
+  EXPECT_EQ(a, 1);
+  EXPECT_EQ(b, 0);
+  cprime::detail::cancel_callback cc{[](void*) {}, nullptr};
+  EXPECT_FALSE(n->add_callback(cc));
+  n->release();
+}
+
+TEST(cancel, race_cancel_against_park) {
+  for_each_worker_count([](int) {
+    for (int i = 0; i < 2000; ++i) {
+      cancel_node* n = cancel_node::make(nullptr);
+      cprime::detail::spawn_options o{cprime::here()};
+      o.inherit_node = false;
+      o.node = n;
+      auto gate = std::make_shared<semaphore>();
+      auto t = cprime::detail::spawn_with(o, [gate] { return gate->acquire(); });
+      if (i % 3 == 0) cprime::await(cprime::yield_now());
+      n->cancel();
+      EXPECT_FALSE(t.join());  // never hangs: the cancel was seen before or after parking
+      n->release();
+    }
+  });
+}
+
+// ---- dump and deadlock detection ----
+
+TEST(dump, lists_parked_coroutines_with_reason_and_site) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(2).build();
+  auto gate = std::make_shared<semaphore>();
+  auto t = rt.spawn([gate] {
+    cprime::wait_group wg;
+    wg.add(1);
+    auto inner = cprime::spawn(cprime::site{"dump_site.cpp", 77}, [gate] { gate->acquire(); });
+    inner.join();
+  });
+  std::this_thread::sleep_for(20ms);
+  testing::internal::CaptureStderr();
+  cprime::dump();
+  std::string out = testing::internal::GetCapturedStderr();
+  EXPECT_NE(out.find("parked: semaphore] spawned at dump_site.cpp:77"), std::string::npos) << out;
+  EXPECT_NE(out.find("parked: join]"), std::string::npos) << out;
+  gate->release();
+  t.join();
+}
+
+TEST(deadlock_death, all_asleep_is_reported_and_exits_2) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        cprime::wait_group never;
+        never.add(1);
+        auto t = cprime::spawn(cprime::site{"stuck.cpp", 5}, [&never] { never.wait(); });
+        t.join();
+      },
+      testing::ExitedWithCode(2), "all coroutines are asleep — deadlock(.|\n)*stuck.cpp:5");
+}
+
+TEST(deadlock, unknown_thread_that_will_wake_is_not_a_deadlock) {
+  cprime::wait_group wg;
+  wg.add(1);
+  auto t = cprime::spawn([&] { wg.wait(); });
+  std::thread helper([&] {
+    std::this_thread::sleep_for(1500ms);  // several probe periods
+    wg.done();
+  });
+  t.join();
+  helper.join();
+  SUCCEED();
+}
+
+}  // namespace

@@ -1,0 +1,163 @@
+// runtime/select.cpp — select over channel arms (Go's runtime/select.go).
+//
+// select_run() is written as Go's selectgo, in labelled passes:
+//   pass 0  lock order: the distinct channels, sorted by address
+//   pass 1  poll order: a uniformly random permutation of the arms
+//   pass 2  lock every channel, poll the arms in poll order; the first ready
+//           arm fires (so the winner is uniform among the ready arms)
+//   pass 3  nothing ready: default → -1; no arm can ever fire → throw
+//           channel_closed; otherwise enqueue one node per live arm, all on
+//           one waiter, and park (park releases every lock)
+//   pass 4  woken: unlink the nodes that are still queued, one channel at a
+//           time; the fired arm's node was unlinked by its claimer
+//
+// Invariants:
+//   - While the select is parked, every live arm has exactly one node linked
+//     on its channel, all pointing to one waiter; the first operation (or
+//     close) that claims the waiter decides the outcome; every later one
+//     finds the waiter claimed and skips the node.
+//   - Every lock is held from the start of pass 2 until park() commits the
+//     coroutine to sleep (or the select returns or throws), so no arm can
+//     become ready unnoticed between the poll and the enqueue.
+//   - close() claims a typed arm's waiter with fired = select_retry: the arm
+//     is disabled now, and the select re-runs from pass 1; that re-run is
+//     how a parked select notices that no arm can fire any more.
+//   - The same channel may back several arms (even a send and a receive):
+//     it is locked once; an arm never matches a node of its own select,
+//     because nodes are enqueued only after every arm was polled.
+#include <cstdint>
+
+#include "cprime/detail/channel_core.hpp"
+#include "cprime/errors.hpp"
+
+namespace cprime::detail {
+
+namespace {
+
+// rng_state is a per-thread wyrand generator (cheap, good enough for
+// fairness; not for secrets).
+thread_local uint64_t rng_state = 0;
+
+// random_permutation() fills order[0..n) with a uniformly random permutation
+// (inside-out Fisher–Yates). noinline: a coroutine may resume on another
+// thread after park(), so the thread_local is never touched across park().
+[[gnu::noinline]] void random_permutation(uint32_t* order, std::size_t n) noexcept {
+  uint64_t s = rng_state;
+  if (s == 0) s = reinterpret_cast<uintptr_t>(&rng_state) ^ 0x9e3779b97f4a7c15ull;
+  order[0] = 0;
+  for (uint32_t i = 1; i < n; ++i) {
+    s += 0xa0761d6478bd642full;
+    __uint128_t m = static_cast<__uint128_t>(s) * (s ^ 0xe7037ed1a0b428dbull);
+    auto r = static_cast<uint32_t>(static_cast<uint64_t>(m >> 64) ^ static_cast<uint64_t>(m));
+    uint32_t j = static_cast<uint32_t>((static_cast<uint64_t>(r) * (i + 1)) >> 32);
+    order[i] = order[j];
+    order[j] = i;
+  }
+  rng_state = s;
+}
+
+struct lock_set {
+  chan_core** locks;
+  std::size_t n;
+};
+
+void lock_all(const lock_set& ls) noexcept CPRIME_CHAN_NO_TSA {
+  for (std::size_t i = 0; i < ls.n; ++i) ls.locks[i]->lock.lock();
+}
+
+void unlock_all(const lock_set& ls) noexcept CPRIME_CHAN_NO_TSA {
+  for (std::size_t i = ls.n; i-- > 0;) ls.locks[i]->lock.unlock();
+}
+
+void unlock_all_cb(void* arg) noexcept { unlock_all(*static_cast<lock_set*>(arg)); }
+
+}  // namespace
+
+int select_run(select_arm* const* arms, std::size_t n, bool has_default, uint32_t* order,
+               chan_core** locks) CPRIME_CHAN_NO_TSA {
+  throw_if_cancelled();
+
+  // pass 0: lock order (insertion sort: selects have few arms).
+  lock_set ls{locks, 0};
+  for (std::size_t i = 0; i < n; ++i) {
+    chan_core* c = arms[i]->core;
+    if (!c) continue;
+    std::size_t j = ls.n;
+    while (j > 0 && locks[j - 1] > c) --j;
+    if (j > 0 && locks[j - 1] == c) continue;
+    for (std::size_t k = ls.n; k > j; --k) locks[k] = locks[k - 1];
+    locks[j] = c;
+    ++ls.n;
+  }
+
+  for (;;) {
+    // pass 1: poll order.
+    if (n > 1) random_permutation(order, n);
+    else order[0] = 0;
+
+    // pass 2: lock all, poll.
+    lock_all(ls);
+    bool live = false;
+    for (std::size_t k = 0; k < n; ++k) {
+      uint32_t i = order[k];
+      select_arm* a = arms[i];
+      if (!a->core) continue;
+      waiter* wk = nullptr;
+      chan_status s = a->is_send ? send_locked(a->core, a->elem, &wk) : recv_locked(a->core, a->elem, &wk);
+      a->result = s;
+      if (s == chan_status::would_block) {
+        live = true;
+        continue;
+      }
+      if (s == chan_status::closed && a->typed) continue;  // disabled
+      unlock_all(ls);
+      if (wk) wk->wake();
+      return static_cast<int>(i);
+    }
+
+    // pass 3: nothing ready.
+    if (has_default) {
+      unlock_all(ls);
+      return -1;
+    }
+    if (!live) {
+      unlock_all(ls);
+      throw channel_closed();
+    }
+    waiter w;
+    for (std::size_t i = 0; i < n; ++i) {
+      select_arm* a = arms[i];
+      if (!a->core || a->result != chan_status::would_block) continue;
+      chan_node& nd = a->node;
+      nd.w = &w;
+      nd.core = a->core;
+      nd.elem = a->elem;
+      nd.index = static_cast<int>(i);
+      nd.is_send = a->is_send;
+      nd.typed = a->typed;
+      nd.ok = false;
+      (a->is_send ? a->core->sendq : a->core->recvq).push(&nd);
+    }
+    // Order is important here: every node is queued before park() releases
+    // the locks, and park() releases them only once a wake cannot be lost.
+    park(w, &unlock_all_cb, &ls);
+
+    // pass 4: dequeue from the rest.
+    int fired = w.fired;
+    for (std::size_t i = 0; i < n; ++i) {
+      select_arm* a = arms[i];
+      if (!a->core || a->result != chan_status::would_block || static_cast<int>(i) == fired) continue;
+      chan_core* c = a->core;
+      c->lock.lock();
+      if (a->node.linked) (a->is_send ? c->sendq : c->recvq).unlink(&a->node);
+      c->lock.unlock();
+    }
+    if (fired == waiter::cancelled) throw_cancelled();
+    if (fired == select_retry) continue;
+    select_arm* a = arms[fired];
+    a->result = a->node.ok ? chan_status::ok : chan_status::closed;
+    return fired;
+  }
+}
+
+}  // namespace cprime::detail

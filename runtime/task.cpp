@@ -1,0 +1,99 @@
+// runtime/task.cpp — the join protocol of task<R> and detached-exception
+// reporting.
+//
+// Invariants (guard: task_state_base::mu): joiner is the one parked join();
+// the completing task claims and wakes it under mu, and the joiner re-takes
+// mu before its waiter leaves scope, so the waker never touches a dead waiter.
+// finished goes true once, under mu, after exc/value were written.
+#include <cstdio>
+#include <exception>
+#include <mutex>
+
+#include "cprime/errors.hpp"
+#include "rt.hpp"
+
+namespace cprime::detail {
+namespace {
+
+[[noreturn]] void report_detached(task_state_base* st) noexcept {
+  const char* what = "unknown exception";
+  std::string msg;
+  try {
+    std::rethrow_exception(st->exc);
+  } catch (const std::exception& e) {
+    msg = e.what();
+    what = msg.c_str();
+  } catch (...) {
+  }
+  std::fprintf(stderr, "cprime: exception escaped the detached task spawned at %s:%u: %s\n",
+               st->where.file ? st->where.file : "<unknown site>", st->where.line, what);
+  std::fflush(stderr);
+  std::terminate();
+}
+
+// A cancelled detached task ends quietly: cancellation asked it to stop.
+bool reportable(const std::exception_ptr& e) noexcept {
+  if (!e) return false;
+  try {
+    std::rethrow_exception(e);
+  } catch (const cprime::cancelled&) {
+    return false;
+  } catch (...) {
+    return true;
+  }
+}
+
+}  // namespace
+
+void task_release(task_state_base* st) noexcept {
+  if (st->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) st->destroy(st);
+}
+
+void task_complete(task_state_base* st) noexcept {
+  bool detached;
+  {
+    std::lock_guard g(st->mu);
+    st->finished.store(true, std::memory_order_release);
+    detached = st->detached;
+    if (waiter* j = std::exchange(st->joiner, nullptr)) {
+      if (j->try_claim()) {
+        j->fired = 0;
+        j->wake();
+      }
+    }
+  }
+  if (detached && !st->supervised && reportable(st->exc)) report_detached(st);
+  task_release(st);
+}
+
+void task_wait(task_state_base* st) {
+  if (st->finished.load(std::memory_order_acquire)) return;
+  throw_if_cancelled();
+  waiter w(true);
+  w.reason = "join";
+  st->mu.lock();
+  if (st->finished.load(std::memory_order_relaxed)) {
+    st->mu.unlock();
+    return;
+  }
+  st->joiner = &w;
+  park(w, &spinlock::unlock_fn, &st->mu);
+  {
+    std::lock_guard g(st->mu);
+    if (st->joiner == &w) st->joiner = nullptr;
+  }
+  if (w.fired == waiter::cancelled) throw_cancelled();
+}
+
+void task_detach(task_state_base* st) noexcept {
+  bool finished;
+  {
+    std::lock_guard g(st->mu);
+    st->detached = true;
+    finished = st->finished.load(std::memory_order_relaxed);
+  }
+  if (finished && !st->supervised && reportable(st->exc)) report_detached(st);
+  task_release(st);
+}
+
+}  // namespace cprime::detail

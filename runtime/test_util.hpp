@@ -1,0 +1,64 @@
+// runtime/test_util.hpp — helpers for the runtime's GoogleTests.
+//
+// for_each_worker_count(body) builds a runtime with 1, 2 and 4 workers in
+// turn and runs body(n) on a coroutine of each (rt.run), so every concurrent
+// test exercises the single-worker, the pair and the stealing cases.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "cprime/runtime.hpp"
+
+namespace cprime::test {
+
+inline constexpr int worker_counts[] = {1, 2, 4};
+
+template <class Body>
+void for_each_worker_count(Body&& body) {
+  for (int n : worker_counts) {
+    SCOPED_TRACE("workers=" + std::to_string(n));
+    runtime rt = runtime::builder().worker_threads(static_cast<std::size_t>(n)).build();
+    rt.run([&] { body(n); });
+  }
+}
+
+// for_each_runtime(body) is for_each_worker_count for bodies that drive the
+// runtime from the calling plain thread: body(rt, n).
+template <class Body>
+void for_each_runtime(Body&& body) {
+  for (int n : worker_counts) {
+    SCOPED_TRACE("workers=" + std::to_string(n));
+    runtime rt = runtime::builder().worker_threads(static_cast<std::size_t>(n)).build();
+    body(rt, n);
+  }
+}
+
+// eventually(pred, limit) polls pred until it holds or `limit` passes (a
+// generous bound for liveness checks, never a speed assertion).
+template <class Pred>
+bool eventually(Pred&& pred, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+}  // namespace cprime::test
+
+namespace cprime_test {
+
+// run_with_workers(n, body) builds a runtime with n workers and runs body()
+// on one of its coroutines (for tests parameterized over worker counts).
+template <class Body>
+void run_with_workers(int n, Body&& body) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(static_cast<std::size_t>(n)).build();
+  rt.run([&] { body(); });
+}
+
+}  // namespace cprime_test

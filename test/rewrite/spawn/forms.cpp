@@ -1,0 +1,47 @@
+// RUN: %cprime-rewrite %s | awk '{print NR ":" $0}' | FileCheck %s
+// Every spawn form of SPEC §3 and its lowering (docs/lowering.md), on the
+// user's line.
+#include <cprime/cprime.hpp>
+
+void forms(Worker obj, Worker *p, int a, int b) {
+  spawn work(a, b);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), work, a, b);
+  spawn tick();
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), tick);
+  spawn ns::run<int>(a);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), ns::run<int>, a);
+  spawn obj.handle(a);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), [__cprime_self = obj](auto&&... __cprime_a) mutable { return __cprime_self.handle(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, a);
+  spawn p->stop();
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), [__cprime_self = p](auto&&... __cprime_a) mutable { return __cprime_self->stop(::std::forward<decltype(__cprime_a)>(__cprime_a)...); });
+  spawn [](int x) { use(x); }(3);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), [](int x) { use(x); }, 3);
+  spawn { use(a); }
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), [=]() mutable { use(a); });
+  spawn [&a] { a = 1; }
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), [&a]() mutable { a = 1; });
+  spawn blocking read_file(a);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_blocking(::cprime::here(), read_file, a);
+  spawn blocking { crunch(); }
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_blocking(::cprime::here(), [=]() mutable { crunch(); });
+  auto h = spawn compute(4);
+// CHECK: {{^}}[[@LINE-1]]:  auto h = ::cprime::spawn(::cprime::here(), compute, 4);
+  auto g = spawn { return 7; };
+// CHECK: {{^}}[[@LINE-1]]:  auto g = ::cprime::spawn(::cprime::here(), [=]() mutable { return 7; });
+  spawn std::ref(obj)(a);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), std::ref(obj), a);
+}
+
+task<int> start() { return spawn compute(1); }
+// CHECK: {{^}}[[@LINE-1]]:task<int> start() { return ::cprime::spawn(::cprime::here(), compute, 1); }
+
+void arguments(std::vector<cprime::task<void>> &pool, int n) {
+  pool.push_back(spawn work(n, 1));
+// CHECK: {{^}}[[@LINE-1]]:  pool.push_back(::cprime::spawn(::cprime::here(), work, n, 1));
+  use(n, spawn { return 2; });
+// CHECK: {{^}}[[@LINE-1]]:  use(n, ::cprime::spawn(::cprime::here(), [=]() mutable { return 2; }));
+  call(spawn, n);
+// CHECK: {{^}}[[@LINE-1]]:  call(spawn, n);
+  call(spawn + 1, spawn[0]);
+// CHECK: {{^}}[[@LINE-1]]:  call(spawn + 1, spawn[0]);
+}
