@@ -1,8 +1,8 @@
 // runtime/channel.cpp — the non-template channel core (Go's runtime/chan.go).
 //
 // Invariants (c->lock held):
-//   - At least one of c->sendq and c->recvq is empty, except for a select
-//     parked with both a send and a receive arm on the same channel.
+//   - At least one of c->sendq and c->recvq holds no claimable node, except
+//     while a select is parked with both a send and a receive arm on c.
 //   - For a buffered channel: count > 0 implies recvq holds no claimable
 //     node; count < cap implies sendq holds no claimable node. A sender
 //     parks only when the buffer is full, a receiver only when it is empty.
@@ -15,6 +15,10 @@
 //   - A node is unlinked before its waiter is woken by a channel operation,
 //     so an owner whose waiter fired with an operation result (fired >= 0)
 //     never needs the lock again for that node.
+//   - pins counts the waits that may still touch c: every linked node, and
+//     every unlinked node whose owner has yet to unpin (stale, or told to
+//     retry by close). c is freed when refs and pins are both zero: by the
+//     last chan_release if pins == 0, else by the owner of the last pin.
 //
 // Lock order: select takes several channel locks in address order; every
 // other path holds at most one channel lock. Timer callbacks (after, ticker)
@@ -98,11 +102,13 @@ void destroy_item(const elem_ops* ops, void* p) noexcept {
   if (!ops->trivial) ops->destroy(p);
 }
 
-// complete() records that the claimed node n's operation happened (ok) or
-// found the channel closed. The caller wakes n->w afterwards.
-void complete(chan_node* n, bool ok) noexcept {
+// complete() records that the claimed node n of c's queue completed: its
+// operation happened (ok) or found c closed. It drops n's pin: the owner
+// will not touch c for n again. The caller wakes n->w after unlocking c.
+void complete(chan_core* c, chan_node* n, bool ok) noexcept CPRIME_CHAN_REQUIRES(c->lock) {
   n->ok = ok;
   n->w->fired = n->index;
+  c->pins--;  // never the last reference: the caller holds one
 }
 
 void unlock_core(void* arg) noexcept CPRIME_CHAN_NO_TSA { static_cast<chan_core*>(arg)->lock.unlock(); }
@@ -128,6 +134,7 @@ chan_status wait_nil(chan_wait wait, clock::time_point deadline) {
   if (wait == chan_wait::until && clock::now() >= deadline) return chan_status::timed_out;
   for (;;) {
     waiter w;
+    w.reason = "chan nil";
     timer_id t{};
     if (wait == chan_wait::until) t = add_timer(deadline, &on_deadline, &w);
     park(w, nullptr, nullptr);
@@ -176,6 +183,7 @@ chan_status run_single(chan_core* c, void* elem, bool is_send, chan_wait wait,
     }
   }
 
+  w.reason = is_send ? "chan send" : "chan recv";
   chan_node n;
   n.w = &w;
   n.core = c;
@@ -183,16 +191,20 @@ chan_status run_single(chan_core* c, void* elem, bool is_send, chan_wait wait,
   n.is_send = is_send;
   chan_queue& q = is_send ? c->sendq : c->recvq;
   q.push(&n);
+  chan_pin(c);
   // Order is important here: n is on the queue before park() releases the
   // lock, and park() releases it only once a wake can no longer be lost.
   park(w, &unlock_core, c);
   if (t) cancel_timer(t);
+  // Completed by an operation or close: n is unlinked and unpinned.
   if (w.fired >= 0) return n.ok ? chan_status::ok : chan_status::closed;
   // Timed out or cancelled: another operation may have unlinked n (skipping
   // it as stale) or not; only the lock tells.
   c->lock.lock();
   if (n.linked) q.unlink(&n);
+  bool last = chan_unpin(c);
   c->lock.unlock();
+  if (last) chan_destroy(c);
   if (w.fired == waiter::cancelled) throw_cancelled();
   return chan_status::timed_out;
 }
@@ -208,8 +220,16 @@ chan_core* chan_make(const elem_ops* ops, std::size_t cap) {
   return ::new (mem) chan_core(ops, cap, slot, static_cast<std::byte*>(mem) + header);
 }
 
+void chan_last_ref(chan_core* c) noexcept {
+  c->lock.lock();
+  bool pinned = c->pins > 0;
+  c->orphaned = pinned;
+  c->lock.unlock();
+  if (!pinned) chan_destroy(c);
+}
+
 void chan_destroy(chan_core* c) noexcept CPRIME_CHAN_NO_TSA {
-  // refs reached zero: no other thread can reach c any more.
+  // No handle, operation or pinned wait can reach c any more.
   if (!c->ops->trivial)
     for (std::size_t i = 0; i < c->count; ++i) c->ops->destroy(slot_at(c, i));
   std::size_t align = std::max<std::size_t>(alignof(chan_core), c->ops->align);
@@ -222,7 +242,7 @@ chan_status send_locked(chan_core* c, void* elem, waiter** wake) noexcept {
   if (chan_node* r = c->recvq.pop_claimed()) {
     // Direct handoff: the item goes straight into the receiver's storage.
     move_item(c->ops, r->elem, elem);
-    complete(r, true);
+    complete(c, r, true);
     *wake = r->w;
     return chan_status::ok;
   }
@@ -246,14 +266,14 @@ chan_status recv_locked(chan_core* c, void* dst, waiter** wake) noexcept {
     if (chan_node* s = c->sendq.pop_claimed()) {
       move_item(c->ops, slot_at(c, c->count), s->elem);
       ++c->count;
-      complete(s, true);
+      complete(c, s, true);
       *wake = s->w;
     }
     return chan_status::ok;
   }
   if (chan_node* s = c->sendq.pop_claimed()) {
     move_item(c->ops, dst, s->elem);
-    complete(s, true);
+    complete(c, s, true);
     *wake = s->w;
     return chan_status::ok;
   }
@@ -279,16 +299,17 @@ bool chan_close(chan_core* c) noexcept {
   c->closed.store(true, std::memory_order_release);
   while (chan_node* n = c->recvq.pop_claimed()) {
     if (n->typed) {
+      // The select re-evaluates and unpins n itself.
       n->ok = false;
       n->w->fired = select_retry;
     } else {
-      complete(n, false);
+      complete(c, n, false);
     }
     n->next = woken;
     woken = n;
   }
   while (chan_node* n = c->sendq.pop_claimed()) {
-    complete(n, false);
+    complete(c, n, false);
     n->next = woken;
     woken = n;
   }

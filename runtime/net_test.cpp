@@ -249,6 +249,45 @@ TEST_P(net_test, cancellation_reaches_parked_read_and_accept) {
   });
 }
 
+TEST_P(net_test, server_under_a_timeout_stops_promptly) {
+  run([] {
+    auto ln = net::tcp_listener::bind("127.0.0.1:0");
+    constexpr int conns = 8;
+    std::vector<net::tcp_stream> clients;
+    for (int i = 0; i < conns; ++i) clients.push_back(net::tcp_stream::connect(ln.local_address(), 5s));
+    std::atomic<int> cancelled_handlers{0};
+    std::vector<cprime::task<void>> handlers;
+    const auto t0 = std::chrono::steady_clock::now();
+    // Handlers spawned inside the deadline's node are cancelled with it.
+    const bool hit = cprime::test::run_with_deadline(100ms, [&] {
+      for (int i = 0; i < 1000; ++i) {
+        handlers.push_back(cprime::spawn(
+            [&cancelled_handlers](net::tcp_stream s) {
+              try {
+                char b;
+                while (s.read(&b, 1) != 0) {
+                }
+              } catch (const cprime::cancelled&) {
+                ++cancelled_handlers;
+                throw;
+              }
+            },
+            ln.accept()));
+      }
+    });
+    for (auto& h : handlers) {
+      try {
+        h.join();
+      } catch (const cprime::cancelled&) {
+      }
+    }
+    EXPECT_TRUE(hit);
+    EXPECT_EQ(handlers.size(), static_cast<size_t>(conns));
+    EXPECT_EQ(cancelled_handlers.load(), conns);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  });
+}
+
 TEST_P(net_test, several_acceptors_share_a_listener) {
   run([] {
     auto ln = net::tcp_listener::bind("127.0.0.1:0");

@@ -1,5 +1,6 @@
 // runtime/poller.cpp — epoll, edge-triggered, one registration per fd, driven
-// by one dedicated poller thread that wakes parked coroutines.
+// by one dedicated poller thread that wakes parked coroutines (and by any
+// thread that calls poll_ready, the scheduler hook described in docs/io.md).
 //
 // Invariants:
 //   - A poll_desc is never freed: descriptors live in chunks that are only
@@ -18,6 +19,10 @@
 //     the poller: the sequence is bumped BEFORE the waiters are woken, under
 //     the same lock a waiter holds while comparing its token and linking
 //     itself, so an edge is either seen by the comparison or finds the node.
+//   - A registration's gen only grows; a token carries it, so a wait whose
+//     registration was retired meanwhile returns io_result::closed.
+//   - errno is never read in a function that parks (coroutines migrate
+//     between threads; see epoll_ctl_err).
 //   - Each waiter is claimed exactly once (waiter::try_claim): by the poller
 //     (fired = 0), by poll_unregister (fired = closed_fired), by its timer
 //     (waiter::timed_out) or by the core's cancellation (waiter::cancelled).
@@ -126,6 +131,20 @@ class poller {
     free_ = d;
   }
 
+  // poll() runs one epoll_wait with timeout_ms and dispatches what it got;
+  // returns how many fd events it dispatched. Any thread may call it,
+  // concurrently with the poller thread (each edge goes to one caller).
+  int poll(int timeout_ms) noexcept {
+    epoll_event events[64];
+    const int n = ::epoll_wait(epfd_, events, 64, timeout_ms);
+    int fd_events = 0;
+    for (int i = 0; i < n; ++i) {
+      if (events[i].data.u64 != wake_key) ++fd_events;
+      dispatch(events[i]);
+    }
+    return fd_events;
+  }
+
   void stop() noexcept {
     std::lock_guard<std::mutex> g(stop_mu_);
     if (!thread_.joinable()) return;
@@ -152,8 +171,12 @@ class poller {
 
   void dispatch(const epoll_event& ev) noexcept {
     if (ev.data.u64 == wake_key) {
-      uint64_t v;
-      [[maybe_unused]] ssize_t r = ::read(wakefd_, &v, sizeof v);
+      // Once stopping, the (level-triggered) eventfd stays readable so every
+      // epoll_wait, the poller thread's included, returns at once.
+      if (!stopping_.load(std::memory_order_acquire)) {
+        uint64_t v;
+        [[maybe_unused]] ssize_t r = ::read(wakefd_, &v, sizeof v);
+      }
       return;
     }
     const auto index = static_cast<uint32_t>(ev.data.u64);
@@ -477,6 +500,11 @@ io_result poll_block_thread(int fd, io_dir dir, clock::time_point deadline) {
 
 void poller_stop() noexcept {
   if (poller* p = g_poller.load(std::memory_order_acquire)) p->stop();
+}
+
+int poll_ready(int timeout_ms) noexcept {
+  poller* p = g_poller.load(std::memory_order_acquire);
+  return p != nullptr ? p->poll(timeout_ms) : 0;
 }
 
 std::size_t poller_threads() noexcept {

@@ -15,6 +15,7 @@
 #include "cprime/runtime.hpp"
 #include "cprime/task.hpp"
 #include "cprime/io.hpp"
+#include "cprime/detail/poller.hpp"
 #include "io_test_util.hpp"
 
 namespace {
@@ -134,6 +135,34 @@ TEST_P(poller_test, several_waiters_on_one_fd_all_wake) {
     ASSERT_EQ(::write(p.wr, "z", 1), 1);
     for (auto& t : waiters) t.join();
     EXPECT_EQ(woken.load(), 8);
+  });
+}
+
+// poll_ready() (the scheduler hook) may run beside the poller thread: every
+// edge reaches exactly one of them and no wake is lost.
+TEST_P(poller_test, poll_ready_beside_the_poller_thread) {
+  run([] {
+    std::atomic<bool> stop{false};
+    std::thread helper([&] {
+      for (int i = 0; i < 1'000'000 && !stop.load(); ++i) (void)cprime::detail::poll_ready(1);
+    });
+    constexpr int n = 50, rounds = 20;
+    std::vector<pipe_fds> pipes(n);
+    std::atomic<int> woken{0};
+    for (int r = 0; r < rounds; ++r) {
+      std::vector<cprime::task<void>> waiters;
+      for (int i = 0; i < n; ++i)
+        waiters.push_back(cprime::spawn([&, i] {
+          if (cprime::io::wait_readable(pipes[i].rd, 10s)) ++woken;
+          char c;
+          (void)::read(pipes[i].rd, &c, 1);
+        }));
+      for (int i = 0; i < n; ++i) ASSERT_EQ(::write(pipes[i].wr, "p", 1), 1);
+      for (auto& t : waiters) t.join();
+    }
+    stop = true;
+    helper.join();
+    EXPECT_EQ(woken.load(), n * rounds);
   });
 }
 

@@ -71,6 +71,31 @@ void unlock_all(const lock_set& ls) noexcept CPRIME_CHAN_NO_TSA {
 
 void unlock_all_cb(void* arg) noexcept { unlock_all(*static_cast<lock_set*>(arg)); }
 
+// unpin_all() drops the pins a select kept across a retry (pass 4 keeps
+// them so that the re-run may touch the channels even if their handles went
+// away meanwhile).
+void unpin_all(select_arm* const* arms, std::size_t n) noexcept CPRIME_CHAN_NO_TSA {
+  for (std::size_t i = 0; i < n; ++i) {
+    select_arm* a = arms[i];
+    if (!a->pinned) continue;
+    a->pinned = false;
+    a->core->lock.lock();
+    bool last = chan_unpin(a->core);
+    a->core->lock.unlock();
+    if (last) chan_destroy(a->core);
+  }
+}
+
+// retry_pins releases what unpin_all() covers on every exit of select_run.
+struct retry_pins {
+  select_arm* const* arms;
+  std::size_t n;
+  bool any = false;
+  ~retry_pins() {
+    if (any) unpin_all(arms, n);
+  }
+};
+
 }  // namespace
 
 int select_run(select_arm* const* arms, std::size_t n, bool has_default, uint32_t* order,
@@ -90,6 +115,7 @@ int select_run(select_arm* const* arms, std::size_t n, bool has_default, uint32_
     ++ls.n;
   }
 
+  retry_pins kept{arms, n};
   for (;;) {
     // pass 1: poll order.
     if (n > 1) random_permutation(order, n);
@@ -125,6 +151,7 @@ int select_run(select_arm* const* arms, std::size_t n, bool has_default, uint32_
       throw channel_closed();
     }
     waiter w;
+    w.reason = "select";
     for (std::size_t i = 0; i < n; ++i) {
       select_arm* a = arms[i];
       if (!a->core || a->result != chan_status::would_block) continue;
@@ -137,23 +164,42 @@ int select_run(select_arm* const* arms, std::size_t n, bool has_default, uint32_
       nd.typed = a->typed;
       nd.ok = false;
       (a->is_send ? a->core->sendq : a->core->recvq).push(&nd);
+      if (!a->pinned) {
+        chan_pin(a->core);
+        a->pinned = true;
+      }
     }
     // Order is important here: every node is queued before park() releases
     // the locks, and park() releases them only once a wake cannot be lost.
     park(w, &unlock_all_cb, &ls);
 
-    // pass 4: dequeue from the rest.
+    // pass 4: dequeue from the rest. The fired node was unlinked and
+    // unpinned by its claimer; on a retry the pins stay for the re-run.
     int fired = w.fired;
+    bool retry = fired == select_retry;
     for (std::size_t i = 0; i < n; ++i) {
       select_arm* a = arms[i];
-      if (!a->core || a->result != chan_status::would_block || static_cast<int>(i) == fired) continue;
+      if (!a->core || a->result != chan_status::would_block) continue;
+      if (static_cast<int>(i) == fired) {
+        a->pinned = false;
+        continue;
+      }
       chan_core* c = a->core;
       c->lock.lock();
       if (a->node.linked) (a->is_send ? c->sendq : c->recvq).unlink(&a->node);
+      bool last = false;
+      if (!retry) {
+        a->pinned = false;
+        last = chan_unpin(c);
+      }
       c->lock.unlock();
+      if (last) chan_destroy(c);
     }
     if (fired == waiter::cancelled) throw_cancelled();
-    if (fired == select_retry) continue;
+    if (retry) {
+      kept.any = true;
+      continue;
+    }
     select_arm* a = arms[fired];
     a->result = a->node.ok ? chan_status::ok : chan_status::closed;
     return fired;

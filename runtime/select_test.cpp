@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -501,6 +502,42 @@ TEST_P(SelectRt, NoLostWakeupsWithRandomYields) {
     never.close();
     for (auto& t : cs) t.join();
     EXPECT_EQ(got.load(), long(producers) * per);
+  });
+}
+
+TEST_P(SelectRt, HandleDroppedWhileParked) {
+  // A parked select pins its channels: the borrowed handle of arm x goes
+  // away, then a typed arm's channel closes (the select re-runs over x's
+  // channel), then z fires. ASan/LSan check x's channel is freed once.
+  run([] {
+    for (int round = 0; round < 20; ++round) {
+      cprime::detail::chan_core* core = cprime::detail::chan_make(&cprime::detail::elem_ops_for<int>, 0);
+      auto holder = std::make_unique<channel<int>>(cprime::detail::adopt_t{}, core);
+      channel<int> y, z;
+      channel<int>* x = holder.get();
+      auto t = cprime::spawn([x, y, z] {
+        select_case ax(x->recv());
+        typed_case ay(y.recv());
+        select_case az(z.recv());
+        int k = cprime::select(no_default, ax, ay, az);
+        EXPECT_EQ(k, 2);
+        return az.take();
+      });
+      bool parked = false;
+      for (int i = 0; i < 200000 && !parked; ++i) {
+        core->lock.lock();
+        parked = !core->recvq.empty();
+        core->lock.unlock();
+        if (!parked) cprime::sleep_for(10us);
+      }
+      ASSERT_TRUE(parked);
+      holder.reset();
+      if (round % 2) cprime::sleep_for(50us);
+      y.close();
+      if (round % 3) cprime::sleep_for(50us);
+      EXPECT_TRUE(await(z.send(round)).is_ok());
+      EXPECT_EQ(t.join(), round);
+    }
   });
 }
 

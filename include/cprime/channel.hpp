@@ -3,6 +3,7 @@
 // Example:
 //
 //   #include <cprime/channel.hpp>
+//   #include <cprime/task.hpp>                  // spawn
 //
 //   cprime::channel<int> jobs(16);             // buffered, capacity 16
 //   cprime::channel<int> results;              // unbuffered
@@ -174,7 +175,7 @@ class [[nodiscard]] send_op : public detail::op_base<send_op<T>, send_result<T>>
   // closes. A nil channel waits forever (until cancelled).
   send_result<T> perform() && {
     detail::chan_status s =
-        detail::chan_send(ch_.core_, &item_, detail::chan_wait::forever, detail::clock::time_point{});
+        detail::chan_send(ch_.get(), &item_, detail::chan_wait::forever, detail::clock::time_point{});
     return send_result<T>::make(s, item_);
   }
 
@@ -182,8 +183,8 @@ class [[nodiscard]] send_op : public detail::op_base<send_op<T>, send_result<T>>
   friend class channel<T>;
   template <class>
   friend class select_case;
-  send_op(channel<T> ch, T&& item) : ch_(std::move(ch)), item_(std::move(item)) {}
-  channel<T> ch_;
+  send_op(detail::chan_ref ch, T&& item) : ch_(std::move(ch)), item_(std::move(item)) {}
+  detail::chan_ref ch_;
   T item_;
 };
 
@@ -195,7 +196,7 @@ class [[nodiscard]] recv_op : public detail::op_base<recv_op<T>, std::optional<T
   // perform() receives, parking until an item arrives or the channel is
   // closed and drained. A nil channel waits forever (until cancelled).
   std::optional<T> perform() && {
-    return detail::recv_optional<T>(ch_.core_, detail::chan_wait::forever, detail::clock::time_point{});
+    return detail::recv_optional<T>(ch_.get(), detail::chan_wait::forever, detail::clock::time_point{});
   }
 
  private:
@@ -204,8 +205,8 @@ class [[nodiscard]] recv_op : public detail::op_base<recv_op<T>, std::optional<T
   friend class select_case;
   template <class>
   friend class typed_case;
-  explicit recv_op(channel<T> ch) noexcept : ch_(std::move(ch)) {}
-  channel<T> ch_;
+  explicit recv_op(detail::chan_ref ch) noexcept : ch_(std::move(ch)) {}
+  detail::chan_ref ch_;
 };
 
 // channel<T> is a handle to a channel of T: copies share one channel (like
@@ -248,10 +249,18 @@ class channel {
   }
   ~channel() { detail::chan_release(core_); }
 
-  // send(v) is the awaitable send of v (see send_op).
-  send_op<T> send(T v) const { return send_op<T>(*this, std::move(v)); }
-  // recv() is the awaitable receive (see recv_op).
-  recv_op<T> recv() const { return recv_op<T>(*this); }
+  // send(v) is the awaitable send of v (see send_op). Made from an lvalue
+  // handle, the operation borrows it: perform it while this handle still
+  // refers to the channel (`co_await ch.send(v)` and select always do).
+  // Made from an rvalue handle, it owns the handle's reference.
+  send_op<T> send(T v) const& { return send_op<T>(detail::chan_ref(core_, false), std::move(v)); }
+  send_op<T> send(T v) && { return send_op<T>(detail::chan_ref(std::exchange(core_, nullptr), true), std::move(v)); }
+  send_op<T> send(T v) const&& { return send_op<T>(retained(), std::move(v)); }
+  // recv() is the awaitable receive (see recv_op); it borrows or owns the
+  // handle as send() does.
+  recv_op<T> recv() const& { return recv_op<T>(detail::chan_ref(core_, false)); }
+  recv_op<T> recv() && { return recv_op<T>(detail::chan_ref(std::exchange(core_, nullptr), true)); }
+  recv_op<T> recv() const&& { return recv_op<T>(retained()); }
 
   // try_send(v) sends only if a receiver is waiting or the buffer has room;
   // never blocks. is_full() otherwise (also on a nil channel), is_closed()
@@ -303,6 +312,10 @@ class channel {
   template <class>
   friend class typed_case;
 
+  detail::chan_ref retained() const noexcept {
+    detail::chan_retain(core_);
+    return detail::chan_ref(core_, true);
+  }
   template <class N>
   static std::size_t checked(N n) {
     if constexpr (std::is_signed_v<N>) {

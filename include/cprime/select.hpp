@@ -72,7 +72,7 @@ template <class T>
 class select_case<recv_op<T>> {
  public:
   explicit select_case(recv_op<T> op) noexcept : ch_(std::move(op.ch_)) { init(); }
-  explicit select_case(channel<T> ch) noexcept : ch_(std::move(ch)) { init(); }
+  explicit select_case(channel<T> ch) noexcept : ch_(std::exchange(ch.core_, nullptr), true) { init(); }
   select_case(const select_case&) = delete;
   select_case& operator=(const select_case&) = delete;
   ~select_case() {
@@ -90,10 +90,10 @@ class select_case<recv_op<T>> {
  private:
   friend struct detail::select_access;
   void init() noexcept {
-    arm_.core = ch_.core_;
+    arm_.core = ch_.get();
     arm_.elem = slot_.raw();
   }
-  channel<T> ch_;
+  detail::chan_ref ch_;
   detail::select_arm arm_;
   detail::recv_slot<T> slot_;
 };
@@ -105,7 +105,7 @@ class select_case<send_op<T>> {
  public:
   explicit select_case(send_op<T> op) noexcept(std::is_nothrow_move_constructible_v<T>)
       : ch_(std::move(op.ch_)), item_(std::move(op.item_)) {
-    arm_.core = ch_.core_;
+    arm_.core = ch_.get();
     arm_.elem = &item_;
     arm_.is_send = true;
   }
@@ -118,7 +118,7 @@ class select_case<send_op<T>> {
 
  private:
   friend struct detail::select_access;
-  channel<T> ch_;
+  detail::chan_ref ch_;
   T item_;
   detail::select_arm arm_;
 };
@@ -136,7 +136,7 @@ template <class T>
 class typed_case {
  public:
   explicit typed_case(recv_op<T> op) noexcept : ch_(std::move(op.ch_)) { init(); }
-  explicit typed_case(channel<T> ch) noexcept : ch_(std::move(ch)) { init(); }
+  explicit typed_case(channel<T> ch) noexcept : ch_(std::exchange(ch.core_, nullptr), true) { init(); }
   typed_case(const typed_case&) = delete;
   typed_case& operator=(const typed_case&) = delete;
   ~typed_case() {
@@ -152,11 +152,11 @@ class typed_case {
  private:
   friend struct detail::select_access;
   void init() noexcept {
-    arm_.core = ch_.core_;
+    arm_.core = ch_.get();
     arm_.elem = slot_.raw();
     arm_.typed = true;
   }
-  channel<T> ch_;
+  detail::chan_ref ch_;
   detail::select_arm arm_;
   detail::recv_slot<T> slot_;
 };

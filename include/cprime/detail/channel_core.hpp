@@ -142,6 +142,11 @@ struct alignas(64) chan_core {
   std::size_t count CPRIME_CHAN_GUARDED_BY(lock) = 0;  // buffered items
   chan_queue recvq CPRIME_CHAN_GUARDED_BY(lock);    // blocked receivers
   chan_queue sendq CPRIME_CHAN_GUARDED_BY(lock);    // blocked senders
+  // pins counts queued waits whose owners may still touch the core (see
+  // chan_pin); orphaned is set when refs reached zero while pins > 0: the
+  // owner that drops the last pin then frees the core.
+  uint32_t pins CPRIME_CHAN_GUARDED_BY(lock) = 0;
+  bool orphaned CPRIME_CHAN_GUARDED_BY(lock) = false;
   const elem_ops* ops;                              // immutable
   std::size_t cap;                                  // immutable
   std::size_t slot_size;                            // immutable: size rounded to align
@@ -153,15 +158,56 @@ struct alignas(64) chan_core {
 
 // chan_make() allocates a channel with one reference. Throws std::bad_alloc.
 chan_core* chan_make(const elem_ops* ops, std::size_t cap);
-// chan_destroy() destroys buffered items and frees c. refs must be zero.
+// chan_destroy() destroys buffered items and frees c. refs and pins must be
+// zero.
 void chan_destroy(chan_core* c) noexcept;
+// chan_last_ref() runs when refs reaches zero: frees c, or marks it orphaned
+// if a parked wait still pins it.
+void chan_last_ref(chan_core* c) noexcept;
 
 inline void chan_retain(chan_core* c) noexcept {
   if (c) c->refs.fetch_add(1, std::memory_order_relaxed);
 }
 inline void chan_release(chan_core* c) noexcept {
-  if (c && c->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) chan_destroy(c);
+  if (c && c->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) chan_last_ref(c);
 }
+
+// Pins keep a channel alive while a parked wait refers to it, even if every
+// handle goes away meanwhile (an operation borrows its handle, see chan_ref),
+// without an atomic operation: they are counted under the lock the wait
+// holds anyway. The owner pins when it enqueues its node; whoever completes
+// the node with an operation result (fired = node.index) unpins, since the
+// owner will not touch the core for that node again; in every other case
+// (timeout, cancellation, a select woken elsewhere or told to retry) the
+// owner unpins after unlinking.
+inline void chan_pin(chan_core* c) noexcept CPRIME_CHAN_REQUIRES(c->lock) { ++c->pins; }
+// chan_unpin() returns true if the caller must free c (chan_destroy) after
+// unlocking it.
+inline bool chan_unpin(chan_core* c) noexcept CPRIME_CHAN_REQUIRES(c->lock) {
+  return --c->pins == 0 && c->orphaned;
+}
+
+// chan_ref is how an operation (send_op, recv_op, a select case) refers to
+// its channel: borrowed from an lvalue handle, which must still refer to the
+// channel when the operation is performed (as a std::string_view must
+// outlive nothing it views), or owning one reference (made from an rvalue
+// handle: `make_chan().recv()`, `select_case c(cprime::after(1s))`).
+// Borrowing keeps two atomic read-modify-writes off every operation; a
+// blocking operation pins the channel while it waits (chan_pin).
+class chan_ref {
+ public:
+  chan_ref(chan_core* c, bool owned) noexcept : c_(c), owned_(owned) {}
+  chan_ref(chan_ref&& o) noexcept : c_(o.c_), owned_(o.owned_) { o.owned_ = false; }
+  chan_ref& operator=(chan_ref&&) = delete;
+  ~chan_ref() {
+    if (owned_) chan_release(c_);
+  }
+  chan_core* get() const noexcept { return c_; }
+
+ private:
+  chan_core* c_;
+  bool owned_;
+};
 
 // send_locked() is the send operation (every flavour): with c locked, hand
 // *elem to a blocked receiver, or buffer it, or report would_block/closed.
@@ -192,6 +238,7 @@ struct select_arm {
   bool is_send = false;
   bool typed = false;         // recv arm disabled once closed and drained
   chan_status result = chan_status::would_block;  // set when the arm fires
+  bool pinned = false;        // select_run: this arm's node pins core
   chan_node node;             // enqueued while the select is parked
 };
 

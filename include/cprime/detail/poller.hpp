@@ -99,6 +99,13 @@ io_result poll_block_thread(int fd, io_dir dir, clock::time_point deadline);
 // nothing if the poller never started.
 void poller_stop() noexcept;
 
+// poll_ready() is the scheduler hook: one epoll_wait with timeout_ms (0 =
+// just look) on the poller's epoll set, waking the coroutines whose fds are
+// ready (from a worker, wake() puts them on that worker's queue). Returns the
+// number of fd events handled; 0 if the poller never started. Safe beside
+// the poller thread: each edge is delivered to one caller.
+int poll_ready(int timeout_ms) noexcept;
+
 // poller_threads() is 1 while the poller thread exists, else 0: the deadlock
 // detector counts it among the runtime's own threads.
 std::size_t poller_threads() noexcept;
