@@ -1,10 +1,13 @@
 # lit configuration for CPrime's rewriter and plugin tests.
 #
 #   python3 /usr/lib/llvm-19/build/utils/lit/lit.py --config-prefix llvm-lit \
-#       [--param cprime_build=<build dir>] test/
+#       [--param cprime_build=<build dir>] [--param cprime_cxxflags=<flags>] test/
 #
 # ctest runs exactly that (test/CMakeLists.txt). The build directory comes
 # from --param cprime_build, else $CPRIME_BUILD_DIR, else <repo>/build.
+# cprime_cxxflags (ctest passes the build's -fsanitize=... flags) is added to
+# every compile and link: a program linking a sanitized libcprime_rt must be
+# built with the same sanitizer.
 import os
 import shutil
 
@@ -39,6 +42,9 @@ runtime = lit_config.params.get("cprime_rt") or os.path.join(
     build, "runtime", "libcprime_rt.a"
 )
 clangxx = shutil.which("clang++-19") or os.path.join(llvm_bin, "clang++")
+cxxflags = lit_config.params.get("cprime_cxxflags", "").strip()
+if cxxflags:
+    clangxx = f"{clangxx} {cxxflags}"
 
 config.substitutions.append(("%cprime-rewrite", rewrite))
 config.substitutions.append(

@@ -22,7 +22,11 @@ void blocking_pool::submit(closure_fn run, void* closure, task_state_base* st) {
   std::lock_guard g(mu_);
   if (stop_) fatal("spawn_blocking on a runtime that is shutting down");
   jobs_.push_back(job{run, closure, st});
-  if (idle_ > 0) {
+  // An idle thread counts in idle_ until it has woken and re-taken mu_, so
+  // the queued jobs are already promised to the first idle_ of them: notify
+  // one only if this job is among those, else start a thread for it (two
+  // back-to-back submits must not share one thread while max_ allows two).
+  if (jobs_.size() <= idle_) {
     cv_.notify_one();
   } else if (pool_.size() < max_) {
     pool_.emplace_back([this] { loop(); });

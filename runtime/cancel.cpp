@@ -65,10 +65,11 @@ void cancel_node::cancel() noexcept {
       cb->fn(cb->arg);
     }
     callbacks_ = nullptr;
-    for (cancel_node* k = first_child_; k; k = k->next_sibling_) {
-      k->retain();
-      kids.push_back(k);
-    }
+    // A child whose last reference is gone is blocked in release() on our
+    // mu_, about to unlink and delete itself: resurrecting it would be a
+    // use after free. It has no members and no children left to cancel.
+    for (cancel_node* k = first_child_; k; k = k->next_sibling_)
+      if (k->try_retain()) kids.push_back(k);
   }
   for (cancel_node* k : kids) {
     k->cancel();

@@ -121,6 +121,13 @@ void after_switch(ctx::transfer_t t) noexcept {
       w->rt->ready(p, false);
       break;
     }
+    case after::handoff: {
+      fiber* p = sw.prev;
+      check_stack(p);
+      p->state.store(fiber_state::runnable, std::memory_order_relaxed);
+      w->rt->ready(p, true);
+      break;
+    }
     case after::exit:
       fiber_release(w, sw.prev);
       break;
@@ -227,8 +234,26 @@ prepared_fiber fiber_prepare(const spawn_options& o, std::size_t size, std::size
 }
 
 void fiber_start(fiber* f) noexcept {
+  runtime_impl* rt = f->rt;
+  // Spawn pressure: a coroutine that spawns faster than its worker runs the
+  // children keeps them all alive at once, each on a fresh stack page (a
+  // page fault and a cleared page per spawn). Once the worker's ring is half
+  // full, the spawner hands its worker to the child at once and waits in
+  // runnext: a short-lived child finishes and hands its stack back,
+  // cache-hot, to the next spawn. Fairness: the ring still gets its turn
+  // every runnext_limit picks (scheduler.cpp). Below the mark spawn never
+  // switches.
+  worker* w = this_worker();
+  if (w && w->rt == rt && w->current &&
+      w->tail.load(std::memory_order_relaxed) - w->head.load(std::memory_order_relaxed) >=
+          worker::ring_size / 2) {
+    f->state.store(fiber_state::runnable, std::memory_order_release);
+    w->sw = switch_record{after::handoff, w->current};
+    switch_to(w, f);
+    return;
+  }
   f->state.store(fiber_state::runnable, std::memory_order_release);
-  f->rt->ready(f, true);
+  rt->ready(f, true);
 }
 
 void fiber_abort(fiber* f) noexcept {

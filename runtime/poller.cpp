@@ -1,6 +1,9 @@
 // runtime/poller.cpp — epoll, edge-triggered, one registration per fd, driven
-// by one dedicated poller thread that wakes parked coroutines (and by any
-// thread that calls poll_ready, the scheduler hook described in docs/io.md).
+// by the scheduler (Go's netpoll): a worker out of work polls without
+// blocking, and the first idle worker of the process (the poll owner) blocks
+// in epoll_wait instead of its futex; wakep() breaks that wait through the
+// eventfd. A helper thread (Go's sysmon) polls every 10 ms only when no
+// worker polled meanwhile and none blocks in epoll_wait (every worker busy).
 //
 // Invariants:
 //   - A poll_desc is never freed: descriptors live in chunks that are only
@@ -21,6 +24,8 @@
 //     itself, so an edge is either seen by the comparison or finds the node.
 //   - A registration's gen only grows; a token carries it, so a wait whose
 //     registration was retired meanwhile returns io_result::closed.
+//   - At most one thread blocks in epoll_wait as poll owner (owner); it
+//     holds ownership from poll_try_own() until its epoll_wait returned.
 //   - errno is never read in a function that parks (coroutines migrate
 //     between threads; see epoll_ctl_err).
 //   - Each waiter is claimed exactly once (waiter::try_claim): by the poller
@@ -131,15 +136,23 @@ class poller {
     free_ = d;
   }
 
-  // poll() runs one epoll_wait with timeout_ms and dispatches what it got;
-  // returns how many fd events it dispatched. Any thread may call it,
-  // concurrently with the poller thread (each edge goes to one caller).
-  int poll(int timeout_ms) noexcept {
-    epoll_event events[64];
-    const int n = ::epoll_wait(epfd_, events, 64, timeout_ms);
+  // poll() runs one epoll_wait with timeout_ms, calls on_return(arg) (if
+  // set), and dispatches what it got; returns how many fd events it
+  // dispatched. Any thread may call it, concurrently with others (each edge
+  // goes to one caller).
+  int poll(int timeout_ms, void (*on_return)(void*), void* arg) noexcept {
+    epoll_event events[128];
+    const int n = ::epoll_wait(epfd_, events, 128, timeout_ms);
+    polls_.fetch_add(1, std::memory_order_relaxed);
+    if (on_return) on_return(arg);
     int fd_events = 0;
     for (int i = 0; i < n; ++i) {
-      if (events[i].data.u64 != wake_key) ++fd_events;
+      if (events[i].data.u64 != wake_key)
+        ++fd_events;
+      else if (on_return != nullptr)
+        consume_wake();
+      else
+        continue;
       dispatch(events[i]);
     }
     return fd_events;
@@ -149,36 +162,54 @@ class poller {
     std::lock_guard<std::mutex> g(stop_mu_);
     if (!thread_.joinable()) return;
     stopping_.store(true, std::memory_order_release);
+    running_.store(false, std::memory_order_release);
+    wake();
+    tick_word_.store(1, std::memory_order_release);
+    futex_wake(&tick_word_, 1);
+    thread_.join();
+  }
+
+  // wake() makes the blocked epoll_wait (if any) return.
+  void wake() noexcept {
     uint64_t one = 1;
     [[maybe_unused]] ssize_t n = ::write(wakefd_, &one, sizeof one);
-    thread_.join();
-    running_.store(false, std::memory_order_release);
   }
+
+  std::atomic<bool> owner{false};  // a worker holds poll ownership
 
   std::mutex registry_mu;
   std::vector<poll_desc*> by_fd;  // guarded by registry_mu: fd → its live descriptor
 
  private:
+  // loop() is the fallback poller (Go's sysmon): every 10 ms, if no thread
+  // polled since the last tick and no poll owner is blocked, it polls once
+  // without blocking. Off the hot path: while any worker is idle or runs out
+  // of work, workers poll themselves.
   void loop() noexcept {
     pthread_setname_np(pthread_self(), "cprime-poller");
-    epoll_event events[256];
+    uint64_t seen = polls_.load(std::memory_order_relaxed);
     while (!stopping_.load(std::memory_order_acquire)) {
-      int n = ::epoll_wait(epfd_, events, 256, -1);
-      if (n < 0) continue;  // EINTR; nothing else can fail on a valid epfd
-      for (int i = 0; i < n; ++i) dispatch(events[i]);
+      futex_wait_until(&tick_word_, 0, clock::now() + std::chrono::milliseconds(10));
+      if (stopping_.load(std::memory_order_acquire)) break;
+      const uint64_t now = polls_.load(std::memory_order_relaxed);
+      if (now == seen && !owner.load(std::memory_order_acquire)) (void)poll(0, nullptr, nullptr);
+      seen = polls_.load(std::memory_order_relaxed);
+    }
+  }
+
+  // consume_wake() reads the eventfd. Only the poll owner does (the wake is
+  // meant for it): the eventfd is level-triggered, so a poll_break that
+  // another caller's epoll_wait reported stays pending and epoll passes it on
+  // to the owner. Once stopping it stays readable for good.
+  void consume_wake() noexcept {
+    if (!stopping_.load(std::memory_order_acquire)) {
+      uint64_t v;
+      [[maybe_unused]] ssize_t r = ::read(wakefd_, &v, sizeof v);
     }
   }
 
   void dispatch(const epoll_event& ev) noexcept {
-    if (ev.data.u64 == wake_key) {
-      // Once stopping, the (level-triggered) eventfd stays readable so every
-      // epoll_wait, the poller thread's included, returns at once.
-      if (!stopping_.load(std::memory_order_acquire)) {
-        uint64_t v;
-        [[maybe_unused]] ssize_t r = ::read(wakefd_, &v, sizeof v);
-      }
-      return;
-    }
+    if (ev.data.u64 == wake_key) return;
     const auto index = static_cast<uint32_t>(ev.data.u64);
     const auto gen = static_cast<uint32_t>(ev.data.u64 >> 32);
     if ((index >> chunk_bits) >= max_chunks) return;
@@ -220,6 +251,8 @@ class poller {
   std::mutex stop_mu_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> running_{false};  // the poller thread exists
+  std::atomic<uint64_t> polls_{0};     // epoll_wait calls so far (any thread)
+  std::atomic<uint32_t> tick_word_{0}; // futex the helper thread sleeps on
   std::atomic<poll_desc*> chunks_[max_chunks] = {};
   poll_desc* free_ = nullptr;  // guarded by registry_mu
   uint32_t allocated_ = 0;     // guarded by registry_mu
@@ -502,9 +535,37 @@ void poller_stop() noexcept {
   if (poller* p = g_poller.load(std::memory_order_acquire)) p->stop();
 }
 
-int poll_ready(int timeout_ms) noexcept {
+int poll_ready(int timeout_ms, void (*on_return)(void*), void* arg) noexcept {
   poller* p = g_poller.load(std::memory_order_acquire);
-  return p != nullptr ? p->poll(timeout_ms) : 0;
+  if (p == nullptr) {
+    if (on_return) on_return(arg);
+    return 0;
+  }
+  return p->poll(timeout_ms, on_return, arg);
+}
+
+bool poller_started() noexcept {
+  poller* p = g_poller.load(std::memory_order_acquire);
+  return p != nullptr && p->running();
+}
+
+bool poll_try_own() noexcept {
+  poller* p = g_poller.load(std::memory_order_acquire);
+  return p != nullptr && !p->owner.load(std::memory_order_relaxed) &&
+         !p->owner.exchange(true, std::memory_order_acq_rel);
+}
+
+void poll_disown() noexcept {
+  if (poller* p = g_poller.load(std::memory_order_acquire)) p->owner.store(false, std::memory_order_release);
+}
+
+bool poll_owned() noexcept {
+  poller* p = g_poller.load(std::memory_order_acquire);
+  return p != nullptr && p->owner.load(std::memory_order_relaxed);
+}
+
+void poll_break() noexcept {
+  if (poller* p = g_poller.load(std::memory_order_acquire)) p->wake();
 }
 
 std::size_t poller_threads() noexcept {

@@ -100,7 +100,7 @@ struct fiber : exec_ctx {
 
 // Worker-to-worker switch record: what the context we switch to must do once
 // we are off our stack.
-enum class after : uint8_t { none, park, yield, exit };
+enum class after : uint8_t { none, park, yield, handoff, exit };  // handoff: requeue in runnext
 struct switch_record {
   after what = after::none;
   fiber* prev = nullptr;           // null: the worker's scheduler context
@@ -118,10 +118,13 @@ struct alignas(64) worker {
   std::thread thread;
 
   // Run queue: single producer (this worker), many consumers (stealers).
+  // head/tail, runnext and runs sit on separate cache lines: spinners poll
+  // head/tail, while the owner writes runnext and runs at every handoff.
   alignas(64) std::atomic<uint32_t> head{0};  // consumers CAS
   std::atomic<uint32_t> tail{0};              // owner stores (release)
-  std::atomic<fiber*> runnext{nullptr};       // owner sets, anyone exchanges out
   std::atomic<fiber*> ring[ring_size];
+  alignas(64) std::atomic<fiber*> runnext{nullptr};  // owner sets, anyone exchanges out
+  alignas(64) std::atomic<uint64_t> runs{0};  // fibers resumed (owner); read by thieves, deadlock detector
 
   // Owner-only.
   alignas(64) fiber* current = nullptr;
@@ -141,9 +144,10 @@ struct alignas(64) worker {
 #endif
 
   // Shared.
-  std::atomic<uint64_t> runs{0};        // fibers resumed; read by the deadlock detector
   std::atomic<uint32_t> wake_word{0};   // futex: 0 asleep, 1 woken, 2 woken as spinner
   bool idle = false;                    // guarded by runtime_impl::idle_mu_
+  bool polling = false;                 // guarded by runtime_impl::idle_mu_: idle in epoll_wait
+  uint64_t retake_runs = 0;             // guarded by registry_mu (the monitor's retake)
 };
 
 // stack_pool hands out stack slots carved from large MAP_NORESERVE slabs.
@@ -232,8 +236,13 @@ class runtime_impl {
 
   // ready() makes f runnable: on the calling worker's runnext when it belongs
   // to this runtime, else on the global queue; wakes an idle worker if needed.
+  // Precondition: f is not runnable yet (so the runtime is alive on entry).
+  // From any other thread, f may run, finish and let the runtime be
+  // destroyed while ready() still runs: foreign_wakers_ keeps it alive.
   void ready(fiber* f, bool next) noexcept;
-  void wakep() noexcept;
+  // wakep() wakes an idle worker if none spins. fence = false only when the
+  // new work is in the calling worker's own queues (see ready()).
+  void wakep(bool fence = true) noexcept;
 
   std::size_t nworkers() const noexcept { return workers_.size(); }
   bool stopping() const noexcept { return stopping_.load(std::memory_order_acquire); }
@@ -254,7 +263,10 @@ class runtime_impl {
   bool runq_put(worker* w, fiber* f) noexcept;
   fiber* runq_get(worker* w) noexcept;
   fiber* steal(worker* thief, worker* victim, bool take_runnext) noexcept;
-  bool any_work() noexcept;
+  bool any_work(bool runnext = true) noexcept;  // runnext: count runnext slots too
+  // retake() (monitor, registry_mu held) wakes an idle worker when a worker
+  // has kept a runnext waiting since the previous call without switching.
+  void retake() noexcept;
   void reset_spinning(worker* w) noexcept;
 
   std::string name_;
@@ -276,6 +288,11 @@ class runtime_impl {
   std::atomic<int> nidle_{0};      // written under idle_mu_
   std::atomic<int> nspinning_{0};
   std::atomic<bool> stopping_{false};
+  // Wakes in flight from threads that are not this runtime's workers; the
+  // runtime's memory stays alive until it drops to zero (see ready()).
+  std::atomic<int> foreign_wakers_{0};
+
+  static void poll_woken(void* w) noexcept;
 };
 
 // Thread-local access. Out of line on purpose: a coroutine may resume on
@@ -304,6 +321,9 @@ bool canary_ok(const uint64_t* c) noexcept;
 // scheduler.cpp
 void park_fiber(fiber* f, waiter& w, void (*unlock)(void*), void* arg) noexcept;
 void register_runtime(runtime_impl* rt);
+// retake_stuck_runnext() runs retake() on every runtime; false when no
+// runtime has two workers (nothing to watch).
+bool retake_stuck_runnext() noexcept;
 void unregister_runtime(runtime_impl* rt);
 
 // timer.cpp: the process-wide timer/monitor thread.
@@ -312,6 +332,15 @@ void monitor_poke() noexcept;
 bool timers_pending() noexcept;
 std::atomic<uint64_t>& timer_fires() noexcept;
 std::size_t monitor_threads() noexcept;  // 1 once started
+
+// poller.cpp: the scheduler's side of the poller. At most one worker in the
+// process blocks in epoll_wait at a time (the poll owner); poll_break() wakes
+// it through the poller's eventfd.
+bool poller_started() noexcept;
+bool poll_try_own() noexcept;
+void poll_disown() noexcept;
+bool poll_owned() noexcept;
+void poll_break() noexcept;
 
 // Plain threads parked in the runtime (deadlock detector, dump).
 extern std::atomic<int> g_parked_threads;

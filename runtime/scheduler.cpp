@@ -19,6 +19,19 @@
 //   - A worker woken by wakep() starts as a spinner (counted by the waker);
 //     a spinner that finds work stops spinning and, if it was the last one,
 //     wakes another worker (the work it found may have had company).
+//   - A wake that only fills an empty runnext wakes nobody, and a local
+//     wakep() has no fence: that work is in a running worker's own queues,
+//     so a missed wake costs parallelism, never progress. A runnext is
+//     stolen only from a victim that did not switch for runnext_grace; the
+//     monitor's retake() covers a runnext stuck while no worker spins.
+//   - At most one idle worker of the process waits in epoll_wait (the poll
+//     owner, worker::polling, guarded by idle_mu_); whoever takes it off the
+//     idle list wakes it with poll_break() instead of the futex.
+//   - In a one-worker runtime nobody steals, so the owner moves runnext and
+//     the ring's head with plain stores (other threads only read them).
+//   - foreign_wakers_ counts wakes in progress from threads that are not
+//     this runtime's workers; shutdown() waits for zero before the runtime
+//     can be freed (the woken coroutine may be the last one).
 #include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
@@ -32,6 +45,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "cprime/detail/poller.hpp"
 #include "cprime/errors.hpp"
 #include "cprime/runtime.hpp"
 #include "rt.hpp"
@@ -42,6 +56,13 @@ namespace {
 
 constexpr uint32_t runnext_limit = 16;
 constexpr auto spin_for = std::chrono::microseconds(50);
+constexpr auto runnext_grace = std::chrono::microseconds(3);
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
 constexpr uint32_t N = worker::ring_size;
 
 thread_local worker* tl_worker = nullptr;
@@ -185,7 +206,10 @@ bool runtime_impl::shutdown() noexcept {
     for (worker* w : idle_) {
       w->idle = false;
       w->wake_word.store(1, std::memory_order_release);
-      futex_wake(&w->wake_word, 1);
+      if (w->polling)
+        poll_break();
+      else
+        futex_wake(&w->wake_word, 1);
     }
     idle_.clear();
     nidle_.store(0);
@@ -193,6 +217,9 @@ bool runtime_impl::shutdown() noexcept {
   for (worker* w : workers_)
     if (w->thread.joinable()) w->thread.join();
   blocking_.stop();
+  // Wakers on other threads (timers, the poller, other runtimes) may still be
+  // inside ready(); see there.
+  while (foreign_wakers_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
   return stacks_.live_slots() == 0;
 }
 
@@ -255,8 +282,18 @@ fiber* runtime_impl::steal(worker* thief, worker* victim, bool take_runnext) noe
     if (n == 0) {
       if (!take_runnext) return nullptr;
       fiber* nx = victim->runnext.load(std::memory_order_acquire);
-      if (nx && victim->runnext.compare_exchange_strong(nx, nullptr, std::memory_order_acq_rel))
-        return nx;
+      if (!nx) return nullptr;
+      // Go's rule: a runnext was usually just readied by the victim's running
+      // coroutine, which is about to park and let it run on the same core
+      // (a message-passing pair). Give the victim runnext_grace; steal only
+      // if it made no progress meanwhile.
+      // runs is read twice only: each read costs the victim a cache miss.
+      const uint64_t r0 = victim->runs.load(std::memory_order_relaxed);
+      const auto until = std::chrono::steady_clock::now() + runnext_grace;
+      while (std::chrono::steady_clock::now() < until)
+        for (int i = 0; i < 16; ++i) cpu_relax();
+      if (victim->runs.load(std::memory_order_relaxed) != r0) return nullptr;
+      if (victim->runnext.compare_exchange_strong(nx, nullptr, std::memory_order_acq_rel)) return nx;
       return nullptr;
     }
     if (n > N / 2) continue;  // h and t read inconsistently
@@ -301,6 +338,24 @@ fiber* runtime_impl::pick_local(worker* w) noexcept {
     if (fiber* f = global_take(w)) return f;
   }
   fiber* nx = w->runnext.load(std::memory_order_relaxed);
+  if (workers_.size() == 1) {
+    // No stealers in a one-worker runtime: runnext and the ring are this
+    // thread's alone (others only read them), so no atomic RMW is needed.
+    if (nx && w->runnext_streak < runnext_limit) {
+      ++w->runnext_streak;
+      w->runnext.store(nullptr, std::memory_order_relaxed);
+      return nx;
+    }
+    w->runnext_streak = 0;
+    const uint32_t h = w->head.load(std::memory_order_relaxed);
+    if (h != w->tail.load(std::memory_order_relaxed)) {
+      fiber* f = w->ring[h % N].load(std::memory_order_relaxed);
+      w->head.store(h + 1, std::memory_order_release);
+      return f;
+    }
+    if (nx) w->runnext.store(nullptr, std::memory_order_relaxed);
+    return nx;
+  }
   if (nx && w->runnext_streak < runnext_limit &&
       w->runnext.compare_exchange_strong(nx, nullptr, std::memory_order_acq_rel)) {
     ++w->runnext_streak;
@@ -311,12 +366,12 @@ fiber* runtime_impl::pick_local(worker* w) noexcept {
   return w->runnext.exchange(nullptr, std::memory_order_acq_rel);
 }
 
-bool runtime_impl::any_work() noexcept {
+bool runtime_impl::any_work(bool runnext) noexcept {
   if (global_size_.load(std::memory_order_acquire) > 0) return true;
   for (worker* v : workers_) {
     if (v->tail.load(std::memory_order_acquire) != v->head.load(std::memory_order_acquire))
       return true;
-    if (v->runnext.load(std::memory_order_acquire)) return true;
+    if (runnext && v->runnext.load(std::memory_order_acquire)) return true;
   }
   return false;
 }
@@ -333,6 +388,10 @@ fiber* runtime_impl::find_runnable(worker* w) {
     if (stopping_.load(std::memory_order_acquire)) return nullptr;
     if (fiber* f = pick_local(w)) return f;
     if (fiber* f = global_take(w)) return f;
+    // Ready I/O, without blocking (Go's netpoll(0) in findrunnable): what it
+    // wakes lands on this worker's queues. Skipped while a poll owner blocks
+    // in epoll_wait: the events go to it.
+    if (poller_started() && !poll_owned() && poll_ready(0) > 0) continue;
 
     int busy = static_cast<int>(n) - nidle_.load(std::memory_order_relaxed);
     if (!w->spinning && 2 * nspinning_.load(std::memory_order_relaxed) < busy) {
@@ -359,22 +418,26 @@ fiber* runtime_impl::find_runnable(worker* w) {
       bool found = false;
       auto until = std::chrono::steady_clock::now() + spin_for;
       while (!found && std::chrono::steady_clock::now() < until) {
-        for (int i = 0; i < 64; ++i) {
-#if defined(__x86_64__) || defined(__i386__)
-          __builtin_ia32_pause();
-#endif
-        }
-        found = any_work() || stopping_.load(std::memory_order_relaxed);
+        for (int i = 0; i < 64; ++i) cpu_relax();
+        // A runnext alone is its worker's to run (see steal()); the rounds
+        // above took it if it was stuck.
+        found = any_work(false) || stopping_.load(std::memory_order_relaxed) ||
+                (poller_started() && !poll_owned() && poll_ready(0) > 0);
       }
       if (found) continue;
     }
 
+    bool poll = false;
     {
       std::lock_guard g(idle_mu_);
       if (stopping_.load(std::memory_order_acquire)) return nullptr;
       if (global_size_.load(std::memory_order_acquire) > 0) continue;
       w->wake_word.store(0, std::memory_order_relaxed);
       w->idle = true;
+      // The first worker of the process to go idle once sockets exist waits
+      // in epoll_wait instead of its futex (Go's blocking netpoll).
+      poll = poller_started() && poll_try_own();
+      w->polling = poll;
       idle_.push_back(w);
       nidle_.fetch_add(1, std::memory_order_seq_cst);
     }
@@ -389,14 +452,23 @@ fiber* runtime_impl::find_runnable(worker* w) {
       std::unique_lock g(idle_mu_);
       if (w->idle) {
         w->idle = false;
+        w->polling = false;
         idle_.erase(std::find(idle_.begin(), idle_.end(), w));
         nidle_.fetch_sub(1, std::memory_order_seq_cst);
         g.unlock();
+        if (poll) poll_disown();
         w->spinning = true;
         nspinning_.fetch_add(1, std::memory_order_seq_cst);
         continue;
       }
-      // Someone already took us off the idle list; its wake is on the way.
+      // Someone already took us off the idle list; its wake is on the way
+      // (the eventfd when we poll: the epoll_wait below returns at once).
+    }
+    if (poll) {
+      // poll_woken() takes us off the idle list before the events are
+      // dispatched, so the wakes they make see this worker busy.
+      poll_ready(-1, &runtime_impl::poll_woken, w);
+      continue;
     }
     uint32_t v;
     while ((v = w->wake_word.load(std::memory_order_acquire)) == 0) futex_wait(&w->wake_word, 0);
@@ -404,20 +476,60 @@ fiber* runtime_impl::find_runnable(worker* w) {
   }
 }
 
-void runtime_impl::wakep() noexcept {
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+// poll_woken() runs on the poll owner as soon as its epoll_wait returns.
+void runtime_impl::poll_woken(void* arg) noexcept {
+  auto* w = static_cast<worker*>(arg);
+  runtime_impl* rt = w->rt;
+  poll_disown();
+  bool taken;
+  {
+    std::lock_guard g(rt->idle_mu_);
+    w->polling = false;
+    taken = !w->idle;
+    if (!taken) {
+      w->idle = false;
+      rt->idle_.erase(std::find(rt->idle_.begin(), rt->idle_.end(), w));
+      rt->nidle_.fetch_sub(1, std::memory_order_seq_cst);
+    }
+  }
+  if (taken) {
+    // A waker (or shutdown) took us off the list; it stores wake_word right
+    // after releasing idle_mu_.
+    uint32_t v;
+    while ((v = w->wake_word.load(std::memory_order_acquire)) == 0) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    if (v == 2) w->spinning = true;  // counted in nspinning_ by the waker
+  }
+}
+
+void runtime_impl::wakep(bool fence) noexcept {
+  if (fence) std::atomic_thread_fence(std::memory_order_seq_cst);
   if (nidle_.load(std::memory_order_seq_cst) == 0) return;
   int expected = 0;
   if (nspinning_.load(std::memory_order_relaxed) != 0 ||
       !nspinning_.compare_exchange_strong(expected, 1, std::memory_order_seq_cst))
     return;
   worker* v = nullptr;
+  bool polling = false;
   {
     std::lock_guard g(idle_mu_);
     if (!idle_.empty()) {
-      v = idle_.back();
-      idle_.pop_back();
+      // Prefer a futex sleeper: the poll owner keeps watching the sockets.
+      auto it = idle_.end() - 1;
+      for (auto j = idle_.end(); j != idle_.begin();) {
+        --j;
+        if (!(*j)->polling) {
+          it = j;
+          break;
+        }
+      }
+      v = *it;
+      idle_.erase(it);
       v->idle = false;
+      polling = v->polling;
       nidle_.fetch_sub(1, std::memory_order_seq_cst);
     }
   }
@@ -426,23 +538,50 @@ void runtime_impl::wakep() noexcept {
     return;
   }
   v->wake_word.store(2, std::memory_order_release);
-  futex_wake(&v->wake_word, 1);
+  if (polling)
+    poll_break();
+  else
+    futex_wake(&v->wake_word, 1);
 }
 
 void runtime_impl::ready(fiber* f, bool next) noexcept {
   worker* w = this_worker();
   if (w && w->rt == this) {
     if (next) {
-      fiber* old = w->runnext.exchange(f, std::memory_order_acq_rel);
-      if (old) runq_put(w, old);
+      fiber* old;
+      if (workers_.size() == 1) {  // no stealers: see pick_local()
+        old = w->runnext.load(std::memory_order_relaxed);
+        w->runnext.store(f, std::memory_order_release);
+      } else {
+        old = w->runnext.exchange(f, std::memory_order_acq_rel);
+      }
+      // A lone runnext is a handoff: this worker runs f as soon as the
+      // current coroutine parks, so waking another worker for it would only
+      // cost a futex wake here and, on a loaded machine, a steal that splits
+      // a message-passing pair over two cores. A runnext stuck behind a
+      // coroutine that keeps the worker is stolen by a spinner (steal(),
+      // runnext_grace), or within ~10-20 ms by a worker the monitor wakes
+      // (retake()).
+      if (!old) return;
+      runq_put(w, old);
     } else {
       runq_put(w, f);
     }
     if (workers_.size() == 1) return;  // the only worker is this one, and awake
-  } else {
-    global_push(&f, 1);
+    // No fence (as Go's ready): f sits in this running worker's own queues,
+    // so a wake lost to the race with a worker going idle costs parallelism,
+    // never progress: this worker runs f itself.
+    wakep(false);
+    return;
   }
+  // Order is important here: once f is queued it may run and finish, rt.run()
+  // return and ~runtime() free us while this thread is still in wakep(). We
+  // count ourselves first (f is not runnable yet, so we are alive); shutdown()
+  // waits for the count to drop after its workers are joined.
+  foreign_wakers_.fetch_add(1, std::memory_order_relaxed);
+  global_push(&f, 1);
   wakep();
+  foreign_wakers_.fetch_sub(1, std::memory_order_release);
 }
 
 bool runtime_impl::quiescent() noexcept {
@@ -458,6 +597,27 @@ uint64_t runtime_impl::activity() noexcept {
 }
 
 std::size_t runtime_impl::known_threads() noexcept { return workers_.size() + blocking_.threads(); }
+
+void runtime_impl::retake() noexcept {
+  bool stuck = false;
+  for (worker* v : workers_) {
+    const uint64_t r = v->runs.load(std::memory_order_relaxed);
+    if (r == v->retake_runs && v->runnext.load(std::memory_order_acquire) != nullptr) stuck = true;
+    v->retake_runs = r;
+  }
+  if (stuck) wakep();
+}
+
+bool retake_stuck_runnext() noexcept {
+  bool any = false;
+  std::lock_guard g(registry_mu());
+  for (runtime_impl* rt : registry()) {
+    if (rt->nworkers() < 2) continue;
+    any = true;
+    rt->retake();
+  }
+  return any;
+}
 
 void register_runtime(runtime_impl* rt) {
   std::lock_guard g(registry_mu());
@@ -662,7 +822,7 @@ bool deadlock_probe() noexcept {
             io_waiters().load(std::memory_order_acquire) == 0 && !timers_pending();
   uint64_t epoch = g_thread_parks.load(std::memory_order_acquire) +
                    timer_fires().load(std::memory_order_acquire);
-  std::size_t known = monitor_threads();
+  std::size_t known = monitor_threads() + poller_threads();
 #ifdef CPRIME_TSAN_FIBERS
   known += 1;  // TSan's background thread, started with the first extra thread
 #endif

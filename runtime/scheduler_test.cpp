@@ -285,6 +285,36 @@ TEST(runtime, destroying_a_runtime_with_parked_coroutines_does_not_crash) {
   SUCCEED();
 }
 
+// A waker on another thread (here the monitor's timer callback) must not
+// touch the runtime once the woken coroutine can finish it: run() returns and
+// ~runtime() frees it right away (a use-after-free TSan reported in wakep()).
+TEST(runtime, destroying_a_runtime_right_after_a_timer_wake_is_safe) {
+  for (int i = 0; i < 300; ++i) {
+    cprime::runtime rt = cprime::runtime::builder().worker_threads(1 + i % 2).build();
+    rt.run([i] { cprime::sleep_for(std::chrono::microseconds(i % 7)); });
+  }
+  SUCCEED();
+}
+
+// A coroutine readied into a worker's runnext while that worker's coroutine
+// keeps computing (never suspends) must still run: ready() does not wake a
+// worker for a lone runnext, so a spinner or the monitor's retake hands it
+// to the other worker.
+TEST(scheduler, runnext_behind_a_busy_coroutine_runs_elsewhere) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(2).build();
+  rt.run([] {
+    for (int round = 0; round < 20; ++round) {
+      std::atomic<bool> ran{false};
+      auto t = cprime::spawn([&] { ran.store(true); });
+      auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (!ran.load() && std::chrono::steady_clock::now() < until) {
+      }
+      EXPECT_TRUE(ran.load()) << "round " << round;
+      t.join();
+    }
+  });
+}
+
 // ---- cancellation core ----
 
 using cprime::detail::cancel_node;

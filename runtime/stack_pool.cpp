@@ -14,7 +14,8 @@
 //   - the first slabs, up to guarded_budget slots in the process, get a real
 //     guard page at the bottom of every slot (2 mappings per slot);
 //   - later slabs rely on a canary: slot i's overflow runs into the top zone
-//     of slot i-1, whose first and last words hold a canary. That zone lies in
+//     of slot i-1, whose two highest words (the first an overflow hits, one
+//     cache line, so a check costs one line) hold a canary. That zone lies in
 //     the neighbour's top page, resident anyway, so the canary costs no page.
 //     Every switch away from a coroutine checks its canary and its saved stack
 //     pointer; a mismatch aborts with the spawn site. An overflow is thus
@@ -177,13 +178,15 @@ std::size_t stack_pool::slab_count() noexcept {
   return slabs_.size();
 }
 
+constexpr std::size_t canary_hi = stack_pool::top_reserve / sizeof(uint64_t) - 1;
+
 void canary_arm(uint64_t* c) noexcept {
-  c[0] = canary_value;
-  c[stack_pool::top_reserve / sizeof(uint64_t) - 1] = canary_value;
+  c[canary_hi] = canary_value;
+  c[canary_hi - 1] = canary_value;
 }
 
 bool canary_ok(const uint64_t* c) noexcept {
-  return c[0] == canary_value && c[stack_pool::top_reserve / sizeof(uint64_t) - 1] == canary_value;
+  return c[canary_hi] == canary_value && c[canary_hi - 1] == canary_value;
 }
 
 }  // namespace cprime::detail

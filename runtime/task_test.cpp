@@ -197,4 +197,24 @@ TEST(task, spawn_blocking_concurrency_is_bounded) {
   });
 }
 
+// Two jobs submitted back to back while one pool thread is idle must not
+// share that thread: a job waiting for the next one would stall.
+TEST(task, spawn_blocking_back_to_back_jobs_get_their_own_threads) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(2).max_blocking_threads(4).build();
+  rt.run([] {
+    for (int rep = 0; rep < 5; ++rep) {
+      cprime::spawn_blocking([] {}).join();  // leaves an idle pool thread
+      std::atomic<bool> b_ran{false};
+      auto a = cprime::spawn_blocking([&] {
+        auto end = std::chrono::steady_clock::now() + 10s;
+        while (!b_ran.load() && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(100us);
+        return b_ran.load();
+      });
+      auto b = cprime::spawn_blocking([&] { b_ran.store(true); });
+      EXPECT_TRUE(a.join()) << "the second job waited behind the first";
+      b.join();
+    }
+  });
+}
+
 }  // namespace

@@ -1,5 +1,6 @@
 // runtime/timer.cpp — the process-wide timer heap and its thread, which also
-// serves as the runtime's monitor (SIGQUIT dumps, deadlock probes).
+// serves as the runtime's monitor (SIGQUIT dumps, deadlock probes, and every
+// 10 ms while a runtime has two workers or more, the stuck-runnext retake).
 //
 // Invariants (guard: timers::mu, except where noted):
 //   - heap and index hold the same armed timers; a timer leaves both before
@@ -41,7 +42,16 @@ struct timers {
   std::thread thread;
 };
 
-thread_local bool tl_in_callback = false;
+thread_local bool tl_in_callback = false;  // the monitor runs a callback
+
+// in_callback() reads tl_in_callback through an opaque call: add_timer and
+// cancel_timer run on coroutines (sleep_until_point parks between them), and
+// an inlined read could reuse the thread-local address of the thread the
+// coroutine ran on before it parked (docs/runtime.md, thread-locals).
+[[gnu::noinline]] bool in_callback() noexcept {
+  asm volatile("" ::: "memory");
+  return tl_in_callback;
+}
 
 timers& T() {
   static timers* t = new timers;  // leaked: the monitor outlives static destruction
@@ -61,7 +71,10 @@ void monitor_main() {
   pthread_setname_np(pthread_self(), "cprime-monitor");
   timers& t = T();
   constexpr auto probe_every = std::chrono::milliseconds(250);
+  constexpr auto retake_every = std::chrono::milliseconds(10);
   auto next_probe = clock::time_point::max();
+  auto next_retake = clock::time_point::min();
+  bool watching = false;
   std::unique_lock lk(t.mu);
   for (;;) {
     auto now = clock::now();
@@ -92,6 +105,13 @@ void monitor_main() {
     } else {
       next_probe = clock::time_point::max();
     }
+    // Go's sysmon: a runnext left behind a coroutine that keeps its worker
+    // gets an idle worker to steal it (runtime_impl::retake).
+    if (now >= next_retake) {
+      watching = retake_stuck_runnext();
+      next_retake = now + retake_every;
+    }
+    if (watching) deadline = std::min(deadline, next_retake);
     futex_wait_until(&t.word, seq, deadline);
     lk.lock();
   }
@@ -131,12 +151,13 @@ timer_id add_timer(clock::time_point when, void (*fn)(void*), void* arg) {
   monitor_ensure_started();
   timers& t = T();
   std::unique_lock lk(t.mu, std::defer_lock);
-  if (!tl_in_callback) lk.lock();
+  const bool nested = in_callback();
+  if (!nested) lk.lock();
   uint64_t id = t.next_id++;
   auto it = t.heap.emplace(std::make_pair(when, id), timer_entry{fn, arg}).first;
   t.index.emplace(id, when);
   t.count.store(t.heap.size(), std::memory_order_release);
-  if (it == t.heap.begin() && !tl_in_callback) {
+  if (it == t.heap.begin() && !nested) {
     // Order is important here: bump the word under mu; the monitor reads it
     // under mu before sleeping until the old earliest deadline.
     t.word.fetch_add(1, std::memory_order_release);
@@ -149,7 +170,8 @@ bool cancel_timer(timer_id id) noexcept {
   if (!id) return false;
   timers& t = T();
   std::unique_lock lk(t.mu, std::defer_lock);
-  if (!tl_in_callback) lk.lock();
+  const bool nested = in_callback();
+  if (!nested) lk.lock();
   auto it = t.index.find(id.value);
   if (it == t.index.end()) return false;
   t.heap.erase(std::make_pair(it->second, id.value));

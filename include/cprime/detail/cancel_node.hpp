@@ -51,6 +51,14 @@ class cancel_node {
   static cancel_node* make(cancel_node* parent);
 
   void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+  // try_retain() takes a reference unless the count already reached zero
+  // (the node is being released: it waits for its parent's mu_ to unlink).
+  bool try_retain() noexcept {
+    int r = refs_.load(std::memory_order_relaxed);
+    while (r > 0)
+      if (refs_.compare_exchange_weak(r, r + 1, std::memory_order_relaxed)) return true;
+    return false;
+  }
   // release() drops a reference; the last one unlinks the node from its parent.
   void release() noexcept;
 

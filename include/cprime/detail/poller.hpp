@@ -14,10 +14,11 @@
 //   poll_unregister(pd);                          // before ::close(fd)
 //
 // A registered fd is in the epoll set once, edge-triggered, for both
-// directions (EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET). A dedicated thread blocks in
-// epoll_wait and, per edge, bumps the direction's readiness sequence number and
-// wakes every coroutine parked on that direction (waiter::wake puts it on a
-// worker's queue). The token taken before the syscall makes the edge that
+// directions (EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET). The scheduler polls it
+// (runtime/poller.cpp: workers out of work, and one idle worker blocked in
+// epoll_wait); per edge, the direction's readiness sequence number is bumped
+// and every coroutine parked on that direction is woken (waiter::wake puts it
+// on the polling worker's queue). The token taken before the syscall makes the edge that
 // arrives between EAGAIN and the park impossible to lose: poll_wait returns at
 // once when the sequence moved past the token.
 //
@@ -100,11 +101,14 @@ io_result poll_block_thread(int fd, io_dir dir, clock::time_point deadline);
 void poller_stop() noexcept;
 
 // poll_ready() is the scheduler hook: one epoll_wait with timeout_ms (0 =
-// just look) on the poller's epoll set, waking the coroutines whose fds are
-// ready (from a worker, wake() puts them on that worker's queue). Returns the
-// number of fd events handled; 0 if the poller never started. Safe beside
-// the poller thread: each edge is delivered to one caller.
-int poll_ready(int timeout_ms) noexcept;
+// just look, -1 = until an event or poll_break) on the poller's epoll set;
+// then on_return(arg) if set (the scheduler's poll owner marks its worker
+// busy there; only such a call consumes a poll_break);
+// then wakes the coroutines whose fds are ready (from a worker, wake() puts
+// them on that worker's queue). Returns the number of fd events handled; 0
+// if the poller never started. Safe beside other callers: each edge is
+// delivered to one caller.
+int poll_ready(int timeout_ms, void (*on_return)(void*) = nullptr, void* arg = nullptr) noexcept;
 
 // poller_threads() is 1 while the poller thread exists, else 0: the deadlock
 // detector counts it among the runtime's own threads.
