@@ -23,15 +23,8 @@ using cprime::await;
 using cprime::broadcast;
 using cprime::overflow_policy;
 
-class BroadcastRt : public ::testing::TestWithParam<int> {
- protected:
-  template <class F>
-  void run(F&& body) {
-    cprime_test::run_with_workers(GetParam(), std::forward<F>(body));
-  }
-};
-INSTANTIATE_TEST_SUITE_P(Broadcast, BroadcastRt, ::testing::Values(1, 2, 4),
-                         [](const auto& info) { return "w" + std::to_string(info.param); });
+class BroadcastRt : public cprime_test::workers_fixture {};
+CPRIME_WORKER_COUNTS(Broadcast, BroadcastRt);
 
 TEST_P(BroadcastRt, EverySubscriberGetsEveryEventInOrder) {
   run([] {

@@ -22,15 +22,8 @@ using cprime::cancellation_token;
 
 constexpr auto forever = 60s;
 
-class TokenRt : public ::testing::TestWithParam<int> {
- protected:
-  template <class F>
-  void run(F&& body) {
-    cprime_test::run_with_workers(GetParam(), std::forward<F>(body));
-  }
-};
-INSTANTIATE_TEST_SUITE_P(Token, TokenRt, ::testing::Values(1, 2, 4),
-                         [](const auto& info) { return "w" + std::to_string(info.param); });
+class TokenRt : public cprime_test::workers_fixture {};
+CPRIME_WORKER_COUNTS(Token, TokenRt);
 
 TEST(Token, CancelIsIdempotentAndSharedByCopies) {
   cancellation_token a;

@@ -34,15 +34,8 @@ struct counted {
   counted& operator=(counted&&) = delete;
 };
 
-class ChannelRt : public ::testing::TestWithParam<int> {
- protected:
-  template <class F>
-  void run(F&& body) {
-    cprime_test::run_with_workers(GetParam(), std::forward<F>(body));
-  }
-};
-INSTANTIATE_TEST_SUITE_P(Channel, ChannelRt, ::testing::Values(1, 2, 4),
-                         [](const auto& info) { return "w" + std::to_string(info.param); });
+class ChannelRt : public cprime_test::workers_fixture {};
+CPRIME_WORKER_COUNTS(Channel, ChannelRt);
 
 // ---- construction, handles, nil ----
 

@@ -27,15 +27,8 @@ using cprime::await;
 // A hang bound: a wait that only cancellation may end.
 constexpr auto forever = 60s;
 
-class ScopeRt : public ::testing::TestWithParam<int> {
- protected:
-  template <class F>
-  void run(F&& body) {
-    cprime_test::run_with_workers(GetParam(), std::forward<F>(body));
-  }
-};
-INSTANTIATE_TEST_SUITE_P(Scope, ScopeRt, ::testing::Values(1, 2, 4),
-                         [](const auto& info) { return "w" + std::to_string(info.param); });
+class ScopeRt : public cprime_test::workers_fixture {};
+CPRIME_WORKER_COUNTS(Scope, ScopeRt);
 
 // ---- parallel ----
 

@@ -30,15 +30,8 @@ using cprime::select_case;
 using cprime::typed_case;
 using cprime::with_default;
 
-class SelectRt : public ::testing::TestWithParam<int> {
- protected:
-  template <class F>
-  void run(F&& body) {
-    cprime_test::run_with_workers(GetParam(), std::forward<F>(body));
-  }
-};
-INSTANTIATE_TEST_SUITE_P(Select, SelectRt, ::testing::Values(1, 2, 4),
-                         [](const auto& info) { return "w" + std::to_string(info.param); });
+class SelectRt : public cprime_test::workers_fixture {};
+CPRIME_WORKER_COUNTS(Select, SelectRt);
 
 // chi_square() of observed counts against a uniform expectation.
 double chi_square(const std::vector<long>& counts) {

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "cprime/runtime.hpp"
 
@@ -61,4 +62,23 @@ void run_with_workers(int n, Body&& body) {
   rt.run([&] { body(); });
 }
 
+// workers_fixture is the base of a test suite parameterized over worker
+// counts: run(body) runs body on a runtime of GetParam() workers. Instantiate
+// it with CPRIME_WORKER_COUNTS(Prefix, Fixture): tests named …/w1, /w2, /w4.
+class workers_fixture : public ::testing::TestWithParam<int> {
+ protected:
+  template <class F>
+  void run(F&& body) {
+    run_with_workers(GetParam(), std::forward<F>(body));
+  }
+};
+
+inline std::string worker_count_name(const ::testing::TestParamInfo<int>& info) {
+  return "w" + std::to_string(info.param);
+}
+
 }  // namespace cprime_test
+
+#define CPRIME_WORKER_COUNTS(prefix, fixture)                                   \
+  INSTANTIATE_TEST_SUITE_P(prefix, fixture, ::testing::Values(1, 2, 4), \
+                           ::cprime_test::worker_count_name)
