@@ -245,6 +245,41 @@ struct body_result<void> {
   void take() {}
 };
 
+// spawner<D> gives a structured block's handle (scope, task_group) its spawn
+// entry points, all on D's scope_core through spawn_child():
+//   spawn(where, f, args…)           spawn(f, args…)            (site unknown)
+//   spawn_blocking(where, f, args…)  spawn_blocking(f, args…)
+// Known to the rewriter: `__cprime_scopeN.spawn(::cprime::here(), …)`.
+template <class D>
+class spawner {
+ public:
+  template <class F, class... A>
+    requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
+  task<spawn_result_t<F, A...>> spawn(site where, F&& f, A&&... a) {
+    return spawn_child(core(), where, false, std::forward<F>(f), std::forward<A>(a)...);
+  }
+  template <class F, class... A>
+    requires(!std::same_as<std::decay_t<F>, site>) &&
+            std::invocable<std::decay_t<F>, std::decay_t<A>...>
+  task<spawn_result_t<F, A...>> spawn(F&& f, A&&... a) {
+    return spawn_child(core(), site{}, false, std::forward<F>(f), std::forward<A>(a)...);
+  }
+  template <class F, class... A>
+    requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
+  task<spawn_result_t<F, A...>> spawn_blocking(site where, F&& f, A&&... a) {
+    return spawn_child(core(), where, true, std::forward<F>(f), std::forward<A>(a)...);
+  }
+  template <class F, class... A>
+    requires(!std::same_as<std::decay_t<F>, site>) &&
+            std::invocable<std::decay_t<F>, std::decay_t<A>...>
+  task<spawn_result_t<F, A...>> spawn_blocking(F&& f, A&&... a) {
+    return spawn_child(core(), site{}, true, std::forward<F>(f), std::forward<A>(a)...);
+  }
+
+ private:
+  scope_core& core() noexcept { return static_cast<D&>(*this).core_; }
+};
+
 }  // namespace cprime::detail
 
 namespace cprime {
@@ -263,46 +298,26 @@ bool timeout(std::chrono::duration<Rep, Period> d, F&& fn);
 // Tasks spawned on it run in the block's cancellation node and are waited
 // for before the block returns. It cannot be copied or moved; spawning on a
 // scope whose block has returned is undefined behaviour.
-class scope {
+class scope : public detail::spawner<scope> {
  public:
   scope(const scope&) = delete;
   scope& operator=(const scope&) = delete;
 
   // spawn(where, f, args…) runs f(args…) (decay-copied, as cprime::spawn) on a
-  // new coroutine attached to the block. The returned handle may be joined or
-  // dropped; either way the block waits for the task, and its exception (if
-  // any) also fails the block.
-  template <class F, class... A>
-    requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn(site where, F&& f, A&&... a) {
-    return detail::spawn_child(core_, where, false, std::forward<F>(f), std::forward<A>(a)...);
-  }
-  // spawn(f, args…) is spawn with an unknown site.
-  template <class F, class... A>
-    requires(!std::same_as<std::decay_t<F>, site>) &&
-            std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn(F&& f, A&&... a) {
-    return detail::spawn_child(core_, site{}, false, std::forward<F>(f), std::forward<A>(a)...);
-  }
-  // spawn_blocking(where, f, args…) runs the call on the blocking thread pool,
-  // attached to the block like spawn.
-  template <class F, class... A>
-    requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn_blocking(site where, F&& f, A&&... a) {
-    return detail::spawn_child(core_, where, true, std::forward<F>(f), std::forward<A>(a)...);
-  }
-  template <class F, class... A>
-    requires(!std::same_as<std::decay_t<F>, site>) &&
-            std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn_blocking(F&& f, A&&... a) {
-    return detail::spawn_child(core_, site{}, true, std::forward<F>(f), std::forward<A>(a)...);
-  }
+  // new coroutine attached to the block; spawn_blocking(where, f, args…) runs
+  // it on the blocking thread pool, attached the same way. The returned handle
+  // may be joined or dropped; either way the block waits for the task, and its
+  // exception (if any) also fails the block. Overloads without `where` record
+  // an unknown site (detail::spawner).
+  using detail::spawner<scope>::spawn;
+  using detail::spawner<scope>::spawn_blocking;
 
   // is_cancelled() is true once the block was cancelled (an error, its
   // deadline, or an enclosing cancellation).
   bool is_cancelled() const noexcept { return core_.node()->is_cancelled(); }
 
  private:
+  friend class detail::spawner<scope>;
   template <class F>
     requires std::invocable<F&, scope&>
   friend std::invoke_result_t<F&, scope&> parallel(F&& fn);
@@ -391,31 +406,17 @@ class [[nodiscard]] join_all_op : public detail::op_base<join_all_op, void> {
 // cancel_remaining() cancels every task of the group (tasks spawned later
 // start cancelled). The destructor cancels whatever still runs and waits for
 // it; an error nobody joined is reported on stderr. Not copyable or movable.
-class task_group {
+class task_group : public detail::spawner<task_group> {
  public:
   task_group() : core_(detail::current_cancel_node()) {}
   ~task_group();
   task_group(const task_group&) = delete;
   task_group& operator=(const task_group&) = delete;
 
-  // spawn(where, f, args…) starts f(args…) as a task of the group; the handle
-  // may be joined or dropped.
-  template <class F, class... A>
-    requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn(site where, F&& f, A&&... a) {
-    return detail::spawn_child(core_, where, false, std::forward<F>(f), std::forward<A>(a)...);
-  }
-  template <class F, class... A>
-    requires(!std::same_as<std::decay_t<F>, site>) &&
-            std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn(F&& f, A&&... a) {
-    return detail::spawn_child(core_, site{}, false, std::forward<F>(f), std::forward<A>(a)...);
-  }
-  template <class F, class... A>
-    requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn_blocking(site where, F&& f, A&&... a) {
-    return detail::spawn_child(core_, where, true, std::forward<F>(f), std::forward<A>(a)...);
-  }
+  // spawn(where, f, args…) starts f(args…) as a task of the group (and
+  // spawn_blocking on the blocking pool); the handle may be joined or dropped.
+  using detail::spawner<task_group>::spawn;
+  using detail::spawner<task_group>::spawn_blocking;
 
   // join_all() returns an operation that, awaited, waits for every task of
   // the group and rethrows the first error (clearing it: the group can be
@@ -430,6 +431,7 @@ class task_group {
 
  private:
   friend class join_all_op;
+  friend class detail::spawner<task_group>;
   detail::scope_core core_;
 };
 
