@@ -37,14 +37,24 @@
 namespace cprime::detail {
 
 void chan_lock::lock_slow() noexcept {
-  for (unsigned spins = 0;; ++spins) {
+  // Spin with exponential backoff (1, 2, 4 … 64 pauses between looks) for
+  // about spin_limit pauses, then yield the thread: a holder that runs keeps
+  // the lock for a few dozen instructions, and yielding on every miss under
+  // contention costs far more than waiting for it.
+  constexpr unsigned spin_limit = 1024;
+  unsigned spins = 0, backoff = 1;
+  for (;;) {
     if (!locked_.load(std::memory_order_relaxed) && !locked_.exchange(true, std::memory_order_acquire)) return;
-    if (spins < 100) {
+    if (spins < spin_limit) {
+      for (unsigned i = 0; i < backoff; ++i) {
 #if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
+        __builtin_ia32_pause();
 #elif defined(__aarch64__)
-      asm volatile("yield");
+        asm volatile("yield");
 #endif
+      }
+      spins += backoff;
+      if (backoff < 64) backoff <<= 1;
     } else {
       std::this_thread::yield();
     }
@@ -91,11 +101,20 @@ std::byte* slot_at(chan_core* c, std::size_t i) noexcept CPRIME_CHAN_REQUIRES(c-
   return c->buf + k * c->slot_size;
 }
 
-void move_item(const elem_ops* ops, void* dst, void* src) noexcept {
-  if (ops->trivial)
-    std::memcpy(dst, src, ops->size);
-  else
-    ops->move_construct(dst, src);
+// move_item() moves one item. Trivially copyable items of the common small
+// sizes are copied with a fixed-size memcpy (a load and a store) rather than
+// a call to memcpy or to the move constructor.
+inline void move_item(const elem_ops* ops, void* dst, void* src) noexcept {
+  if (ops->trivial) {
+    switch (ops->size) {
+      case 8: std::memcpy(dst, src, 8); return;
+      case 4: std::memcpy(dst, src, 4); return;
+      case 16: std::memcpy(dst, src, 16); return;
+      case 1: std::memcpy(dst, src, 1); return;
+      default: std::memcpy(dst, src, ops->size); return;
+    }
+  }
+  ops->move_construct(dst, src);
 }
 
 void destroy_item(const elem_ops* ops, void* p) noexcept {
@@ -144,14 +163,60 @@ chan_status wait_nil(chan_wait wait, clock::time_point deadline) {
   }
 }
 
-using locked_op = chan_status (*)(chan_core*, void*, waiter**) noexcept;
+// send_impl()/recv_impl() are send_locked()/recv_locked(), inlined into the
+// single operations of run_single().
+[[gnu::always_inline]] inline chan_status send_impl(chan_core* c, void* elem, waiter** wake) noexcept
+    CPRIME_CHAN_REQUIRES(c->lock) {
+  if (c->closed.load(std::memory_order_relaxed)) return chan_status::closed;
+  if (chan_node* r = c->recvq.pop_claimed()) {
+    // Direct handoff: the item goes straight into the receiver's storage.
+    move_item(c->ops, r->elem, elem);
+    complete(c, r, true);
+    *wake = r->w;
+    return chan_status::ok;
+  }
+  if (c->count < c->cap) {
+    move_item(c->ops, slot_at(c, c->count), elem);
+    ++c->count;
+    return chan_status::ok;
+  }
+  return chan_status::would_block;
+}
+
+[[gnu::always_inline]] inline chan_status recv_impl(chan_core* c, void* dst, waiter** wake) noexcept
+    CPRIME_CHAN_REQUIRES(c->lock) {
+  if (c->count > 0) {
+    std::byte* h = slot_at(c, 0);
+    move_item(c->ops, dst, h);
+    destroy_item(c->ops, h);
+    if (++c->head == c->cap) c->head = 0;
+    --c->count;
+    // The buffer was full if a sender is parked: its item takes the freed
+    // tail slot, keeping FIFO order.
+    if (chan_node* s = c->sendq.pop_claimed()) {
+      move_item(c->ops, slot_at(c, c->count), s->elem);
+      ++c->count;
+      complete(c, s, true);
+      *wake = s->w;
+    }
+    return chan_status::ok;
+  }
+  if (chan_node* s = c->sendq.pop_claimed()) {
+    move_item(c->ops, dst, s->elem);
+    complete(c, s, true);
+    *wake = s->w;
+    return chan_status::ok;
+  }
+  if (c->closed.load(std::memory_order_relaxed)) return chan_status::closed;
+  return chan_status::would_block;
+}
 
 // run_single() is every single (non-select) send or receive: try under the
 // lock; if it would block and the caller waits, park one node on the queue.
-chan_status run_single(chan_core* c, void* elem, bool is_send, chan_wait wait,
-                       clock::time_point deadline) CPRIME_CHAN_NO_TSA {
+template <bool is_send>
+chan_status run_single(chan_core* c, void* elem, chan_wait wait, clock::time_point deadline) CPRIME_CHAN_NO_TSA {
   if (!c) return wait_nil(wait, deadline);
-  locked_op op = is_send ? &send_locked : &recv_locked;
+  constexpr auto op = is_send ? &send_impl : &recv_impl;  // a constant: inlined
   waiter* wk = nullptr;
   c->lock.lock();
   chan_status s = op(c, elem, &wk);
@@ -237,56 +302,16 @@ void chan_destroy(chan_core* c) noexcept CPRIME_CHAN_NO_TSA {
   ::operator delete(static_cast<void*>(c), std::align_val_t(align));
 }
 
-chan_status send_locked(chan_core* c, void* elem, waiter** wake) noexcept {
-  if (c->closed.load(std::memory_order_relaxed)) return chan_status::closed;
-  if (chan_node* r = c->recvq.pop_claimed()) {
-    // Direct handoff: the item goes straight into the receiver's storage.
-    move_item(c->ops, r->elem, elem);
-    complete(c, r, true);
-    *wake = r->w;
-    return chan_status::ok;
-  }
-  if (c->count < c->cap) {
-    move_item(c->ops, slot_at(c, c->count), elem);
-    ++c->count;
-    return chan_status::ok;
-  }
-  return chan_status::would_block;
-}
+chan_status send_locked(chan_core* c, void* elem, waiter** wake) noexcept { return send_impl(c, elem, wake); }
 
-chan_status recv_locked(chan_core* c, void* dst, waiter** wake) noexcept {
-  if (c->count > 0) {
-    std::byte* h = slot_at(c, 0);
-    move_item(c->ops, dst, h);
-    destroy_item(c->ops, h);
-    if (++c->head == c->cap) c->head = 0;
-    --c->count;
-    // The buffer was full if a sender is parked: its item takes the freed
-    // tail slot, keeping FIFO order.
-    if (chan_node* s = c->sendq.pop_claimed()) {
-      move_item(c->ops, slot_at(c, c->count), s->elem);
-      ++c->count;
-      complete(c, s, true);
-      *wake = s->w;
-    }
-    return chan_status::ok;
-  }
-  if (chan_node* s = c->sendq.pop_claimed()) {
-    move_item(c->ops, dst, s->elem);
-    complete(c, s, true);
-    *wake = s->w;
-    return chan_status::ok;
-  }
-  if (c->closed.load(std::memory_order_relaxed)) return chan_status::closed;
-  return chan_status::would_block;
-}
+chan_status recv_locked(chan_core* c, void* dst, waiter** wake) noexcept { return recv_impl(c, dst, wake); }
 
 chan_status chan_send(chan_core* c, void* elem, chan_wait wait, clock::time_point deadline) {
-  return run_single(c, elem, true, wait, deadline);
+  return run_single<true>(c, elem, wait, deadline);
 }
 
 chan_status chan_recv(chan_core* c, void* dst, chan_wait wait, clock::time_point deadline) {
-  return run_single(c, dst, false, wait, deadline);
+  return run_single<false>(c, dst, wait, deadline);
 }
 
 bool chan_close(chan_core* c) noexcept {

@@ -726,7 +726,8 @@ void park_fiber(fiber* f, waiter& w, void (*unlock)(void*), void* arg) noexcept 
 }
 
 void park(waiter& w, void (*unlock)(void*), void* arg) noexcept {
-  if (fiber* f = current_fiber())
+  // w is bound to its owner, the caller (park.hpp): no thread-local lookup.
+  if (fiber* f = w.fiber_)
     park_fiber(f, w, unlock, arg);
   else
     park_thread(w, unlock, arg);

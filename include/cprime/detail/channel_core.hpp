@@ -68,7 +68,7 @@ inline constexpr elem_ops elem_ops_for{
 };
 
 // chan_lock is the per-channel lock: a test-and-test-and-set spinlock that
-// yields the thread after a short spin. Critical sections are a few dozen
+// backs off exponentially and yields the thread only after a long spin. Critical sections are a few dozen
 // instructions and never park, switch or call user code other than T's move
 // constructor.
 class CPRIME_CHAN_CAPABILITY("mutex") chan_lock {
