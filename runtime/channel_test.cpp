@@ -516,11 +516,8 @@ TEST_P(ChannelRt, HandleDroppedWhileParked) {
       cprime::detail::chan_core* core = cprime::detail::chan_make(&cprime::detail::elem_ops_for<int>, round % 2);
       auto holder = std::make_unique<channel<int>>(cprime::detail::adopt_t{}, core);
       cprime::detail::cancel_node* node = cprime::detail::cancel_node::make(nullptr);
-      cprime::detail::spawn_options o;
-      o.inherit_node = false;
-      o.node = node;
       channel<int>* ch = holder.get();
-      auto t = cprime::detail::spawn_with(o, [ch, round] {
+      auto t = cprime_test::spawn_in_node(node, [ch, round] {
         try {
           if (round % 2)
             (void)await(ch->recv());
@@ -598,10 +595,7 @@ TEST_P(ChannelRt, CancelWakesParkedReceiver) {
     for (bool nil : {false, true}) {
       channel<int> c = nil ? channel<int>(nullptr) : channel<int>();
       cprime::detail::cancel_node* node = cprime::detail::cancel_node::make(nullptr);
-      cprime::detail::spawn_options o;
-      o.inherit_node = false;
-      o.node = node;
-      auto t = cprime::detail::spawn_with(o, [c] {
+      auto t = cprime_test::spawn_in_node(node, [c] {
         try {
           (void)await(c.recv());
         } catch (const cprime::cancelled&) {
@@ -625,10 +619,7 @@ TEST_P(ChannelRt, CancelWakesParkedSenderWithoutLosingItems) {
   run([] {
     channel<int> c(1);
     cprime::detail::cancel_node* node = cprime::detail::cancel_node::make(nullptr);
-    cprime::detail::spawn_options o;
-    o.inherit_node = false;
-    o.node = node;
-    auto t = cprime::detail::spawn_with(o, [c] {
+    auto t = cprime_test::spawn_in_node(node, [c] {
       int sent = 0;
       try {
         for (int i = 0;; ++i) {

@@ -541,10 +541,7 @@ TEST_P(SelectRt, CancelWakesParkedSelect) {
     channel<int> a, b(1);
     ASSERT_TRUE(b.try_send(0).is_ok());  // b full: the send arm is not ready
     cprime::detail::cancel_node* node = cprime::detail::cancel_node::make(nullptr);
-    cprime::detail::spawn_options o;
-    o.inherit_node = false;
-    o.node = node;
-    auto t = cprime::detail::spawn_with(o, [a, b] {
+    auto t = cprime_test::spawn_in_node(node, [a, b] {
       select_case ra(a.recv());
       select_case sb(b.send(1));
       try {

@@ -12,6 +12,7 @@
 #include <thread>
 #include <utility>
 
+#include "cprime/detail/cancel_node.hpp"
 #include "cprime/runtime.hpp"
 
 namespace cprime::test {
@@ -72,6 +73,16 @@ class workers_fixture : public ::testing::TestWithParam<int> {
     run_with_workers(GetParam(), std::forward<F>(body));
   }
 };
+
+// spawn_in_node(node, f) spawns f on a coroutine that runs in `node` rather
+// than in the spawner's node, so a test can cancel that coroutine alone.
+template <class F>
+auto spawn_in_node(cprime::detail::cancel_node* node, F&& f) {
+  cprime::detail::spawn_options o;
+  o.inherit_node = false;
+  o.node = node;
+  return cprime::detail::spawn_with(o, std::forward<F>(f));
+}
 
 inline std::string worker_count_name(const ::testing::TestParamInfo<int>& info) {
   return "w" + std::to_string(info.param);
