@@ -140,6 +140,7 @@ void switch_to(worker* w, fiber* next) noexcept {
   w->current = next;
   if (next) {
     next->state.store(fiber_state::running, std::memory_order_relaxed);
+    next->fresh.store(false, std::memory_order_relaxed);
     t = jump(w, next->ctx, next, exiting);
   } else {
     t = jump(w, w->sched_ctx, nullptr, exiting);
@@ -150,6 +151,7 @@ void switch_to(worker* w, fiber* next) noexcept {
 void run_fiber(worker* w, fiber* f) noexcept {
   w->current = f;
   f->state.store(fiber_state::running, std::memory_order_relaxed);
+  f->fresh.store(false, std::memory_order_relaxed);
   w->sw = switch_record{};
   ctx::transfer_t t = jump(w, f->ctx, f, false);
   after_switch(t);

@@ -87,6 +87,9 @@ struct fiber : exec_ctx {
   task_state_base* task = nullptr;
   site where;
   std::atomic<fiber_state> state{fiber_state::free};
+  // fresh: spawned and never run. A hint for the owner's LIFO pick
+  // (scheduler.cpp, pick_local); cleared when the fiber first runs.
+  std::atomic<bool> fresh{true};
   std::atomic<const char*> reason{nullptr};  // what it is parked on
   char* stack_lo = nullptr;      // lowest usable byte
   char* stack_hi = nullptr;      // one past the highest usable byte
@@ -132,6 +135,9 @@ struct alignas(64) worker {
   switch_record sw;
   uint32_t tick = 0;
   uint32_t runnext_streak = 0;
+  uint32_t lifo_streak = 0;
+  uint32_t ring_stale = 0;  // non-fresh entries in the ring, an overestimate (pick_local)
+  std::atomic<bool> fifo_due{false};  // set by the monitor (retake), cleared by the owner
   uint64_t rng = 0;
   bool spinning = false;
   std::vector<char*> stack_cache;
@@ -148,6 +154,7 @@ struct alignas(64) worker {
   bool idle = false;                    // guarded by runtime_impl::idle_mu_
   bool polling = false;                 // guarded by runtime_impl::idle_mu_: idle in epoll_wait
   uint64_t retake_runs = 0;             // guarded by registry_mu (the monitor's retake)
+  uint32_t retake_head = 0;             // guarded by registry_mu (the monitor's retake)
 };
 
 // stack_pool hands out stack slots carved from large MAP_NORESERVE slabs.
@@ -262,10 +269,13 @@ class runtime_impl {
   fiber* global_take(worker* w) noexcept;
   bool runq_put(worker* w, fiber* f) noexcept;
   fiber* runq_get(worker* w) noexcept;
+  fiber* runq_pop_fresh(worker* w) noexcept;
+  fiber* take_head_done(worker* w, fiber* f, uint32_t new_head) noexcept;
   fiber* steal(worker* thief, worker* victim, bool take_runnext) noexcept;
   bool any_work(bool runnext = true) noexcept;  // runnext: count runnext slots too
   // retake() (monitor, registry_mu held) wakes an idle worker when a worker
-  // has kept a runnext waiting since the previous call without switching.
+  // has kept a runnext waiting since the previous call without switching,
+  // and flags a worker whose ring head did not move (fifo_due).
   void retake() noexcept;
   void reset_spinning(worker* w) noexcept;
 
@@ -322,7 +332,7 @@ bool canary_ok(const uint64_t* c) noexcept;
 void park_fiber(fiber* f, waiter& w, void (*unlock)(void*), void* arg) noexcept;
 void register_runtime(runtime_impl* rt);
 // retake_stuck_runnext() runs retake() on every runtime; false when no
-// runtime has two workers (nothing to watch).
+// runtime exists (nothing to watch).
 bool retake_stuck_runnext() noexcept;
 void unregister_runtime(runtime_impl* rt);
 

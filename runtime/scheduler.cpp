@@ -55,6 +55,9 @@ namespace cprime::detail {
 namespace {
 
 constexpr uint32_t runnext_limit = 16;
+// Fresh spawns taken LIFO in a row before a ring holding non-fresh entries
+// gives its head a turn (see pick_local()).
+constexpr uint32_t lifo_limit = 16;
 constexpr auto spin_for = std::chrono::microseconds(50);
 constexpr auto runnext_grace = std::chrono::microseconds(3);
 
@@ -64,6 +67,18 @@ inline void cpu_relax() noexcept {
 #endif
 }
 constexpr uint32_t N = worker::ring_size;
+
+// Ring entries carry the fiber's `fresh` flag as of its push in the low bit
+// (fibers are 64-byte aligned), so a pick can look at an entry it has not
+// claimed without touching the fiber, which a thief may already be running.
+inline fiber* entry(fiber* f) noexcept {
+  return reinterpret_cast<fiber*>(reinterpret_cast<uintptr_t>(f) |
+                                  uintptr_t{f->fresh.load(std::memory_order_relaxed)});
+}
+inline fiber* untag(fiber* e) noexcept {
+  return reinterpret_cast<fiber*>(reinterpret_cast<uintptr_t>(e) & ~uintptr_t{1});
+}
+inline bool fresh_entry(fiber* e) noexcept { return reinterpret_cast<uintptr_t>(e) & 1; }
 
 thread_local worker* tl_worker = nullptr;
 thread_local runtime_impl* tl_blocking_rt = nullptr;
@@ -243,13 +258,16 @@ bool runtime_impl::runq_put(worker* w, fiber* f) noexcept {
     uint32_t h = w->head.load(std::memory_order_acquire);
     uint32_t t = w->tail.load(std::memory_order_relaxed);
     if (t - h < N) {
-      w->ring[t % N].store(f, std::memory_order_relaxed);
+      fiber* e = entry(f);
+      if (!fresh_entry(e)) ++w->ring_stale;
+      w->ring[t % N].store(e, std::memory_order_relaxed);
       w->tail.store(t + 1, std::memory_order_release);
       return true;
     }
     constexpr uint32_t n = N / 2;
     fiber* batch[n];
-    for (uint32_t i = 0; i < n; ++i) batch[i] = w->ring[(h + i) % N].load(std::memory_order_relaxed);
+    for (uint32_t i = 0; i < n; ++i)
+      batch[i] = untag(w->ring[(h + i) % N].load(std::memory_order_relaxed));
     if (!w->head.compare_exchange_strong(h, h + n, std::memory_order_acq_rel)) continue;
     fiber* all[n + 1];
     std::copy(batch, batch + n, all);
@@ -259,24 +277,59 @@ bool runtime_impl::runq_put(worker* w, fiber* f) noexcept {
   }
 }
 
-// runq_get() takes the ring's head. Owner only (stealers use steal()).
+// runq_get() takes the ring's head, as a tagged entry. Owner only (stealers
+// use steal()).
 fiber* runtime_impl::runq_get(worker* w) noexcept {
   for (;;) {
     uint32_t h = w->head.load(std::memory_order_acquire);
     uint32_t t = w->tail.load(std::memory_order_relaxed);
     if (t == h) return nullptr;
     fiber* f = w->ring[h % N].load(std::memory_order_relaxed);
-    if (w->head.compare_exchange_weak(h, h + 1, std::memory_order_acq_rel)) return f;
+    if (w->head.compare_exchange_weak(h, h + 1, std::memory_order_acq_rel)) return f;  // tagged
   }
 }
 
 // steal() moves half of victim's ring into thief's (empty) ring and returns
 // one of them; with take_runnext, an empty ring yields the victim's runnext.
+// runq_pop_fresh() takes the ring's tail entry if it was never run (LIFO for
+// fresh spawns, see pick_local). Owner only. The Chase-Lev deque's take:
+// publish the lower tail, fence, then read head; thieves read head, fence,
+// then tail (steal()), so at most one side gets an entry both could reach.
+// A thief takes at most half (rounded up) of what it sees, which never
+// includes the tail entry while two or more remain; the last entry is
+// settled by a CAS on head.
+fiber* runtime_impl::runq_pop_fresh(worker* w) noexcept {
+  uint32_t t = w->tail.load(std::memory_order_relaxed);
+  uint32_t h = w->head.load(std::memory_order_acquire);
+  if (t == h) return nullptr;
+  // The tag is a hint only: the entry may be stolen by now; the protocol
+  // below decides who has it.
+  if (!fresh_entry(w->ring[(t - 1) % N].load(std::memory_order_relaxed))) return nullptr;
+  --t;
+  w->tail.store(t, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  h = w->head.load(std::memory_order_relaxed);
+  if (static_cast<int32_t>(t - h) > 0) return untag(w->ring[t % N].load(std::memory_order_relaxed));
+  fiber* got = nullptr;
+  if (t == h) {
+    got = untag(w->ring[t % N].load(std::memory_order_relaxed));
+    if (!w->head.compare_exchange_strong(h, h + 1, std::memory_order_acq_rel,
+                                         std::memory_order_relaxed))
+      got = nullptr;
+  }
+  // Empty now (the last entry taken by us or a thief): tail back to head.
+  w->tail.store(t + 1, std::memory_order_relaxed);
+  return got;
+}
+
 fiber* runtime_impl::steal(worker* thief, worker* victim, bool take_runnext) noexcept {
   uint32_t tt = thief->tail.load(std::memory_order_relaxed);
   for (;;) {
     uint32_t h = victim->head.load(std::memory_order_acquire);
+    // Pairs with the fence in runq_pop_fresh() (Chase-Lev).
+    std::atomic_thread_fence(std::memory_order_seq_cst);
     uint32_t t = victim->tail.load(std::memory_order_acquire);
+    if (static_cast<int32_t>(t - h) < 0) t = h;  // the owner is taking its last entry
     uint32_t n = t - h;
     n = n - n / 2;
     if (n == 0) {
@@ -301,7 +354,9 @@ fiber* runtime_impl::steal(worker* thief, worker* victim, bool take_runnext) noe
       thief->ring[(tt + i) % N].store(victim->ring[(h + i) % N].load(std::memory_order_relaxed),
                                       std::memory_order_relaxed);
     if (!victim->head.compare_exchange_strong(h, h + n, std::memory_order_acq_rel)) continue;
-    fiber* f = thief->ring[(tt + n - 1) % N].load(std::memory_order_relaxed);
+    fiber* f = untag(thief->ring[(tt + n - 1) % N].load(std::memory_order_relaxed));
+    for (uint32_t i = 0; i + 1 < n; ++i)
+      if (!fresh_entry(thief->ring[(tt + i) % N].load(std::memory_order_relaxed))) ++thief->ring_stale;
     if (n > 1) thief->tail.store(tt + n - 1, std::memory_order_release);
     return f;
   }
@@ -333,11 +388,27 @@ fiber* runtime_impl::global_take(worker* w) noexcept {
   return batch[0];
 }
 
+// pick_local() chooses what w runs next, in this order: the global queue
+// every 61st pick; runnext (at most runnext_limit in a row); the ring's tail
+// if it is a fresh spawn (LIFO, see below); the ring's head (FIFO).
+//
+// LIFO for fresh spawns (Cilk's work-first order; Chase-Lev deque): a
+// coroutine that spawns children and waits for them gets its newest child
+// run first, so a spawn tree is walked depth-first and only a path's worth
+// of stacks is alive and cache-hot (skynet: ~500 stacks instead of ~80,000).
+// Thieves still take the oldest half (whole subtrees). Fairness: a
+// non-fresh entry (a yield, a wake that lost runnext) stops the LIFO walk
+// below it, and while the ring holds any (ring_stale, an overestimate), the
+// head gets a turn after lifo_limit LIFO picks; fresh entries left at the
+// bottom get a turn whenever the monitor sees the head unmoved for a tick
+// (fifo_due, retake()).
 fiber* runtime_impl::pick_local(worker* w) noexcept {
   if (++w->tick % 61 == 0 && global_size_.load(std::memory_order_relaxed) > 0) {
     if (fiber* f = global_take(w)) return f;
   }
   fiber* nx = w->runnext.load(std::memory_order_relaxed);
+  const bool lifo_ok = (w->ring_stale == 0 || w->lifo_streak < lifo_limit) &&
+                       !w->fifo_due.load(std::memory_order_relaxed);
   if (workers_.size() == 1) {
     // No stealers in a one-worker runtime: runnext and the ring are this
     // thread's alone (others only read them), so no atomic RMW is needed.
@@ -348,11 +419,19 @@ fiber* runtime_impl::pick_local(worker* w) noexcept {
     }
     w->runnext_streak = 0;
     const uint32_t h = w->head.load(std::memory_order_relaxed);
-    if (h != w->tail.load(std::memory_order_relaxed)) {
-      fiber* f = w->ring[h % N].load(std::memory_order_relaxed);
-      w->head.store(h + 1, std::memory_order_release);
-      return f;
+    const uint32_t t = w->tail.load(std::memory_order_relaxed);
+    if (h != t) {
+      if (lifo_ok) {
+        fiber* e = w->ring[(t - 1) % N].load(std::memory_order_relaxed);
+        if (fresh_entry(e)) {
+          ++w->lifo_streak;
+          w->tail.store(t - 1, std::memory_order_release);
+          return untag(e);
+        }
+      }
+      return take_head_done(w, w->ring[h % N].load(std::memory_order_relaxed), h + 1);
     }
+    w->ring_stale = 0;
     if (nx) w->runnext.store(nullptr, std::memory_order_relaxed);
     return nx;
   }
@@ -362,8 +441,26 @@ fiber* runtime_impl::pick_local(worker* w) noexcept {
     return nx;
   }
   w->runnext_streak = 0;
-  if (fiber* f = runq_get(w)) return f;
+  if (lifo_ok) {
+    if (fiber* f = runq_pop_fresh(w)) {
+      ++w->lifo_streak;
+      return f;
+    }
+  }
+  if (fiber* f = runq_get(w)) return take_head_done(w, f, 0);
+  w->ring_stale = 0;
   return w->runnext.exchange(nullptr, std::memory_order_acq_rel);
+}
+
+// take_head_done() does the bookkeeping of a pick from the ring's head (and,
+// with new_head != 0, publishes the head of a one-worker runtime).
+fiber* runtime_impl::take_head_done(worker* w, fiber* e, uint32_t new_head) noexcept {
+  if (new_head) w->head.store(new_head, std::memory_order_release);
+  w->lifo_streak = 0;
+  if (w->fifo_due.load(std::memory_order_relaxed))
+    w->fifo_due.store(false, std::memory_order_relaxed);
+  if (w->ring_stale && !fresh_entry(e)) --w->ring_stale;
+  return untag(e);
 }
 
 bool runtime_impl::any_work(bool runnext) noexcept {
@@ -602,26 +699,32 @@ void runtime_impl::retake() noexcept {
   bool stuck = false;
   for (worker* v : workers_) {
     const uint64_t r = v->runs.load(std::memory_order_relaxed);
-    if (r == v->retake_runs && v->runnext.load(std::memory_order_acquire) != nullptr) stuck = true;
+    if (workers_.size() > 1 && r == v->retake_runs &&
+        v->runnext.load(std::memory_order_acquire) != nullptr)
+      stuck = true;
     v->retake_runs = r;
+    // LIFO fairness (pick_local): a ring whose head has not moved for a tick
+    // gets one pick from its head.
+    const uint32_t h = v->head.load(std::memory_order_relaxed);
+    if (h == v->retake_head && v->tail.load(std::memory_order_relaxed) != h)
+      v->fifo_due.store(true, std::memory_order_relaxed);
+    v->retake_head = h;
   }
   if (stuck) wakep();
 }
 
 bool retake_stuck_runnext() noexcept {
-  bool any = false;
   std::lock_guard g(registry_mu());
-  for (runtime_impl* rt : registry()) {
-    if (rt->nworkers() < 2) continue;
-    any = true;
-    rt->retake();
-  }
-  return any;
+  for (runtime_impl* rt : registry()) rt->retake();
+  return !registry().empty();
 }
 
 void register_runtime(runtime_impl* rt) {
-  std::lock_guard g(registry_mu());
-  registry().push_back(rt);
+  {
+    std::lock_guard g(registry_mu());
+    registry().push_back(rt);
+  }
+  monitor_poke();  // start the retake ticks (the monitor may be asleep)
 }
 
 void unregister_runtime(runtime_impl* rt) {

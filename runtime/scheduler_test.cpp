@@ -203,6 +203,98 @@ TEST(scheduler, ping_pong_pair_cannot_starve_the_run_queue) {
   });
 }
 
+// ---- LIFO order for fresh spawns (pick_local) ----
+
+// tree(depth, live, peak, leaves): a 10-ary spawn tree in skynet's shape; each
+// node counts itself live while it runs, so peak is the most coroutines alive
+// at once.
+long spawn_tree(int depth, std::atomic<int>& live, std::atomic<int>& peak) {
+  int now = live.fetch_add(1) + 1;
+  int p = peak.load();
+  while (now > p && !peak.compare_exchange_weak(p, now)) {
+  }
+  long sum = 1;
+  if (depth > 0) {
+    std::vector<cprime::task<long>> kids;
+    for (int i = 0; i < 10; ++i)
+      kids.push_back(cprime::spawn([&live, &peak, depth] { return spawn_tree(depth - 1, live, peak); }));
+    for (auto& k : kids) sum += k.join();
+  }
+  live.fetch_sub(1);
+  return sum;
+}
+
+// A spawn tree is walked depth-first on one worker: a waiting parent's newest
+// child runs first, so only about a path's worth of coroutines is alive
+// (10 per level), not a whole level (breadth-first: 10,000 leaves).
+TEST(scheduler, spawn_tree_runs_depth_first_on_one_worker) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(1).build();
+  rt.run([] {
+    std::atomic<int> live{0}, peak{0};
+    EXPECT_EQ(spawn_tree(4, live, peak), 11111);
+    EXPECT_EQ(live.load(), 0);
+    EXPECT_LE(peak.load(), 10 * 5) << "spawn tree was not walked depth-first";
+  });
+}
+
+// The same trees at 1, 2 and 4 workers, many at once, with thieves taking
+// the oldest half of a ring while its owner pops the newest fresh entry
+// (the Chase-Lev race): every node runs exactly once.
+TEST(scheduler, spawn_trees_with_stealing_run_every_node_once) {
+  for_each_worker_count([](int) {
+    for (int round = 0; round < 20; ++round) {
+      std::atomic<int> live{0}, peak{0};
+      std::vector<cprime::task<long>> roots;
+      for (int r = 0; r < 4; ++r)
+        roots.push_back(cprime::spawn([&] { return spawn_tree(3, live, peak); }));
+      long total = 0;
+      for (auto& t : roots) total += t.join();
+      EXPECT_EQ(total, 4 * 1111);
+      EXPECT_EQ(live.load(), 0);
+    }
+  });
+}
+
+// LIFO fairness, fresh entries: a coroutine spawned before a generator that
+// keeps a depth-first walk going forever sits at the bottom of the ring,
+// below fresh entries that are always newer. The monitor sees the ring's head
+// unmoved and gives it a turn (fifo_due); without that it would never run
+// while the generator does.
+TEST(scheduler, fresh_coroutine_below_an_endless_lifo_walk_runs) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(1).build();
+  rt.run([] {
+    std::atomic<bool> ran{false};
+    auto victim = cprime::spawn([&] { ran = true; });
+    std::atomic<int> live{0}, peak{0};
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!ran.load() && std::chrono::steady_clock::now() < until) spawn_tree(2, live, peak);
+    EXPECT_TRUE(ran.load()) << "a fresh coroutine starved below the LIFO walk";
+    victim.join();
+  });
+}
+
+// LIFO fairness, non-fresh entries: a yielding coroutine is requeued behind
+// ever-new fresh spawns; it still makes progress while the walk goes on.
+TEST(scheduler, yielder_progresses_during_an_endless_lifo_walk) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(1).build();
+  rt.run([] {
+    std::atomic<int> yields{0};
+    std::atomic<bool> stop{false};
+    auto yielder = cprime::spawn([&] {
+      while (!stop.load()) {
+        yields.fetch_add(1);
+        cprime::await(cprime::yield_now());
+      }
+    });
+    std::atomic<int> live{0}, peak{0};
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (yields.load() < 1000 && std::chrono::steady_clock::now() < until) spawn_tree(2, live, peak);
+    EXPECT_GE(yields.load(), 1000) << "a yielding coroutine starved behind fresh spawns";
+    stop = true;
+    yielder.join();
+  });
+}
+
 TEST(scheduler, work_is_spread_over_workers) {
   cprime::runtime rt = cprime::runtime::builder().worker_threads(4).build();
   rt.run([] {

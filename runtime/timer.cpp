@@ -1,6 +1,6 @@
 // runtime/timer.cpp — the process-wide timer heap and its thread, which also
 // serves as the runtime's monitor (SIGQUIT dumps, deadlock probes, and every
-// 10 ms while a runtime has two workers or more, the stuck-runnext retake).
+// 10 ms while a runtime exists: the stuck-runnext retake and LIFO fairness).
 //
 // Invariants (guard: timers::mu, except where noted):
 //   - heap and index hold the same armed timers; a timer leaves both before
