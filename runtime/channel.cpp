@@ -249,6 +249,7 @@ chan_status run_single(chan_core* c, void* elem, chan_wait wait, clock::time_poi
   }
 
   w.reason = is_send ? "chan send" : "chan recv";
+  if (!t) w.set_lock_only();  // no timer, no select: only lock holders claim w
   chan_node n;
   n.w = &w;
   n.core = c;

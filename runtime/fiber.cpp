@@ -89,7 +89,7 @@ void check_stack(fiber* f) noexcept {
 void after_switch(ctx::transfer_t t) noexcept {
   worker* w = static_cast<worker*>(t.data);
   switch_record sw = w->sw;
-  w->sw = switch_record{};
+  w->sw.what = after::none;  // every switch sets the record; only `what` must not linger
   if (sw.prev)
     sw.prev->ctx = t.fctx;
   else
@@ -102,6 +102,12 @@ void after_switch(ctx::transfer_t t) noexcept {
       fiber* p = sw.prev;
       check_stack(p);
       p->state.store(fiber_state::parked, std::memory_order_release);
+      if (waiter_access::exclusive(*sw.w)) {
+        // Only lock holders claim it (set_exclusive): once unlocked it may
+        // be woken, and the wake needs no handshake.
+        if (sw.unlock) sw.unlock(sw.arg);
+        break;
+      }
       if (sw.unlock) sw.unlock(sw.arg);
       // Order is important here: the context is stored and the queue lock
       // released before the commit; a wake() that ran before it left state 2

@@ -62,6 +62,10 @@ struct waiter_access {
   static std::atomic<uint32_t>& state(waiter& w) noexcept { return w.park_state_; }
   static fiber* owner_fiber(waiter& w) noexcept { return w.fiber_; }
   static thread_parker* owner_thread(waiter& w) noexcept { return w.thread_; }
+  static bool exclusive(waiter& w) noexcept { return w.exclusive_; }
+  static void make_exclusive_if_lock_only(waiter& w) noexcept {
+    if (w.lock_only_) w.exclusive_ = true;
+  }
 };
 
 // exec_ctx is what a cancel node knows of a member: a fiber or a plain thread.

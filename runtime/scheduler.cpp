@@ -152,8 +152,9 @@ __attribute__((noinline)) static thread_parker* this_thread_parker() noexcept {
   asm volatile("" ::: "memory");
   return &tl_thread;
 }
-fiber* current_fiber() noexcept {
-  worker* w = this_worker();
+__attribute__((noinline)) fiber* current_fiber() noexcept {
+  asm volatile("" ::: "memory");
+  worker* w = tl_worker;
   return w ? w->current : nullptr;
 }
 exec_ctx* current_ctx() noexcept {
@@ -646,8 +647,11 @@ void runtime_impl::ready(fiber* f, bool next) noexcept {
   if (w && w->rt == this) {
     if (next) {
       fiber* old;
-      if (workers_.size() == 1) {  // no stealers: see pick_local()
-        old = w->runnext.load(std::memory_order_relaxed);
+      old = w->runnext.load(std::memory_order_relaxed);
+      if (workers_.size() == 1 || !old) {
+        // No stealers (see pick_local()), or an empty runnext: thieves only
+        // ever move runnext from non-null to null, so an empty one stays
+        // empty until its owner fills it, and a plain store is enough.
         w->runnext.store(f, std::memory_order_release);
       } else {
         old = w->runnext.exchange(f, std::memory_order_acq_rel);
@@ -735,13 +739,17 @@ void unregister_runtime(runtime_impl* rt) {
 
 // ---- park / wake -------------------------------------------------------------
 
-waiter::waiter(bool cancellable) noexcept : cancellable_(cancellable) {
-  fiber_ = current_fiber();
-  if (!fiber_) thread_ = this_thread_parker();
-}
+thread_parker* current_thread_parker() noexcept { return this_thread_parker(); }
 
 void waiter::wake() noexcept {
   if (fiber* f = fiber_) {
+    if (exclusive_) {
+      // Claimed under the lock the owner released only after its context
+      // was saved (after_switch): it is parked, and nobody else wakes it.
+      f->state.store(fiber_state::runnable, std::memory_order_relaxed);
+      f->rt->ready(f, true);
+      return;
+    }
     if (park_state_.exchange(2, std::memory_order_acq_rel) == 1) {
       f->state.store(fiber_state::runnable, std::memory_order_relaxed);
       f->rt->ready(f, true);
@@ -814,7 +822,11 @@ void park_thread(waiter& w, void (*unlock)(void*), void* arg) noexcept {
 }  // namespace
 
 void park_fiber(fiber* f, waiter& w, void (*unlock)(void*), void* arg) noexcept {
-  if (!enter_wait(f, w)) {
+  if (!f->node) {
+    // No canceller can reach this wait: with only lock holders claiming,
+    // the handshakes can go (waiter::set_lock_only()).
+    waiter_access::make_exclusive_if_lock_only(w);
+  } else if (!enter_wait(f, w)) {
     if (unlock) unlock(arg);
     return;
   }
@@ -838,15 +850,31 @@ void park(waiter& w, void (*unlock)(void*), void* arg) noexcept {
 
 bool in_coroutine() noexcept { return current_fiber() != nullptr; }
 
-bool cancel_requested() noexcept {
-  cancel_node* n = current_ctx()->node;
+// Hot (every channel operation starts here): one thread-local read, inline.
+__attribute__((noinline)) bool cancel_requested() noexcept {
+  asm volatile("" ::: "memory");
+  worker* w = tl_worker;
+  exec_ctx* c;
+  if (w && w->current)
+    c = w->current;
+  else
+    c = this_thread_parker();
+  cancel_node* n = c->node;
   return n && n->is_cancelled();
 }
 
 void throw_cancelled() { throw cprime::cancelled(); }
 
-void throw_if_cancelled() {
-  if (cancel_requested()) throw cprime::cancelled();
+__attribute__((noinline)) void throw_if_cancelled() {
+  // cancel_requested(), inlined: every channel operation starts here.
+  asm volatile("" ::: "memory");
+  worker* w = tl_worker;
+  exec_ctx* c;
+  if (w && w->current)
+    c = w->current;
+  else
+    c = this_thread_parker();
+  if (cancel_node* n = c->node; n && n->is_cancelled()) throw cprime::cancelled();
 }
 
 void yield_current() noexcept {

@@ -40,6 +40,9 @@ namespace cprime::detail {
 struct fiber;          // a runtime coroutine (runtime/fiber.cpp)
 struct thread_parker;  // a plain OS thread blocked in the runtime
 
+fiber* current_fiber() noexcept;                  // runtime/scheduler.cpp
+thread_parker* current_thread_parker() noexcept;  // runtime/scheduler.cpp
+
 class waiter {
  public:
   // fired values below zero are causes other than an arm/operation.
@@ -50,12 +53,19 @@ class waiter {
   // waiter() binds to the calling coroutine, or to the calling plain thread.
   // `cancellable` = false for waits that must not be interrupted (a scope
   // waiting for its own children after cancelling them).
-  explicit waiter(bool cancellable = true) noexcept;
+  explicit waiter(bool cancellable = true) noexcept : cancellable_(cancellable) {
+    fiber_ = current_fiber();
+    if (!fiber_) thread_ = current_thread_parker();
+  }
   waiter(const waiter&) = delete;
   waiter& operator=(const waiter&) = delete;
 
   // try_claim() returns true for exactly one caller over the waiter's life.
   bool try_claim() noexcept {
+    if (exclusive_) {  // only lock holders claim: see set_exclusive()
+      claimed_.store(1, std::memory_order_relaxed);
+      return true;
+    }
     uint32_t expected = 0;
     return claimed_.compare_exchange_strong(expected, 1, std::memory_order_acq_rel,
                                             std::memory_order_acquire);
@@ -67,6 +77,15 @@ class waiter {
   void wake() noexcept;
 
   bool cancellable() const noexcept { return cancellable_; }
+
+  // set_lock_only() declares that only holders of the lock passed to park()
+  // will ever claim this waiter (no select, no timer). Then, if the owner is
+  // a coroutine that no cancellation can reach (it runs in no cancel node),
+  // park() makes the waiter exclusive: try_claim() and wake() drop their
+  // atomic handshakes, which is safe because park() releases the lock only
+  // after the owner's context is saved, so no wake can precede the park.
+  // Call it before publishing the waiter.
+  void set_lock_only() noexcept { lock_only_ = true; }
 
   // Written by the claimer before wake(); read by the owner after park().
   int fired = pending;
@@ -87,6 +106,8 @@ class waiter {
   // also the futex word a plain thread sleeps on.
   std::atomic<uint32_t> park_state_{0};
   bool cancellable_;
+  bool lock_only_ = false;           // see set_lock_only()
+  bool exclusive_ = false;           // set by park(), read by claimers under the lock
   fiber* fiber_ = nullptr;           // owner if a coroutine
   thread_parker* thread_ = nullptr;  // owner if a plain thread
 };
