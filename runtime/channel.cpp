@@ -67,7 +67,7 @@ void chan_queue::push(chan_node* n) noexcept {
   if (tail)
     tail->next = n;
   else
-    head = n;
+    head.store(n, std::memory_order_relaxed);
   tail = n;
   n->linked = true;
 }
@@ -76,7 +76,7 @@ void chan_queue::unlink(chan_node* n) noexcept {
   if (n->prev)
     n->prev->next = n->next;
   else
-    head = n->next;
+    head.store(n->next, std::memory_order_relaxed);
   if (n->next)
     n->next->prev = n->prev;
   else
@@ -86,7 +86,7 @@ void chan_queue::unlink(chan_node* n) noexcept {
 }
 
 chan_node* chan_queue::pop_claimed() noexcept {
-  while (chan_node* n = head) {
+  while (chan_node* n = head.load(std::memory_order_relaxed)) {
     unlink(n);
     if (n->w->try_claim()) return n;
   }
@@ -175,9 +175,9 @@ chan_status wait_nil(chan_wait wait, clock::time_point deadline) {
     *wake = r->w;
     return chan_status::ok;
   }
-  if (c->count < c->cap) {
-    move_item(c->ops, slot_at(c, c->count), elem);
-    ++c->count;
+  if (const std::size_t n = c->count.load(std::memory_order_relaxed); n < c->cap) {
+    move_item(c->ops, slot_at(c, n), elem);
+    c->count.store(n + 1, std::memory_order_relaxed);
     return chan_status::ok;
   }
   return chan_status::would_block;
@@ -185,20 +185,21 @@ chan_status wait_nil(chan_wait wait, clock::time_point deadline) {
 
 [[gnu::always_inline]] inline chan_status recv_impl(chan_core* c, void* dst, waiter** wake) noexcept
     CPRIME_CHAN_REQUIRES(c->lock) {
-  if (c->count > 0) {
+  if (std::size_t n = c->count.load(std::memory_order_relaxed); n > 0) {
     std::byte* h = slot_at(c, 0);
     move_item(c->ops, dst, h);
     destroy_item(c->ops, h);
     if (++c->head == c->cap) c->head = 0;
-    --c->count;
+    --n;
     // The buffer was full if a sender is parked: its item takes the freed
     // tail slot, keeping FIFO order.
     if (chan_node* s = c->sendq.pop_claimed()) {
-      move_item(c->ops, slot_at(c, c->count), s->elem);
-      ++c->count;
+      move_item(c->ops, slot_at(c, n), s->elem);
+      ++n;
       complete(c, s, true);
       *wake = s->w;
     }
+    c->count.store(n, std::memory_order_relaxed);
     return chan_status::ok;
   }
   if (chan_node* s = c->sendq.pop_claimed()) {
@@ -297,7 +298,8 @@ void chan_last_ref(chan_core* c) noexcept {
 void chan_destroy(chan_core* c) noexcept CPRIME_CHAN_NO_TSA {
   // No handle, operation or pinned wait can reach c any more.
   if (!c->ops->trivial)
-    for (std::size_t i = 0; i < c->count; ++i) c->ops->destroy(slot_at(c, i));
+    for (std::size_t i = 0, n = c->count.load(std::memory_order_relaxed); i < n; ++i)
+      c->ops->destroy(slot_at(c, i));
   std::size_t align = std::max<std::size_t>(alignof(chan_core), c->ops->align);
   c->~chan_core();
   ::operator delete(static_cast<void*>(c), std::align_val_t(align));
@@ -352,7 +354,7 @@ bool chan_close(chan_core* c) noexcept {
 
 std::size_t chan_size(chan_core* c) noexcept {
   c->lock.lock();
-  std::size_t n = c->count;
+  std::size_t n = c->count.load(std::memory_order_relaxed);
   c->lock.unlock();
   return n;
 }

@@ -1,8 +1,14 @@
 // runtime/select.cpp — select over channel arms (Go's runtime/select.go).
 //
 // select_run() is written as Go's selectgo, in labelled passes:
-//   pass 0  lock order: the distinct channels, sorted by address
 //   pass 1  poll order: a uniformly random permutation of the arms
+//   fast    in poll order, peek at each arm without its lock
+//           (chan_maybe_ready); for one that looks ready, lock that channel
+//           alone and try it; the first that proceeds fires. Linearizable:
+//           it fires at a moment it was ready; an arm passed over was not
+//           ready when looked at, as if the select had polled then.
+//   pass 0  (only if the fast pass fired nothing) lock order: the distinct
+//           channels, sorted by address
 //   pass 2  lock every channel, poll the arms in poll order; the first ready
 //           arm fires (so the winner is uniform among the ready arms)
 //   pass 3  nothing ready: default → -1; no arm can ever fire → throw
@@ -41,15 +47,24 @@ thread_local uint64_t rng_state = 0;
 // random_permutation() fills order[0..n) with a uniformly random permutation
 // (inside-out Fisher–Yates). noinline: a coroutine may resume on another
 // thread after park(), so the thread_local is never touched across park().
+// One 64-bit draw serves several indices (Lemire's multiply-shift: the high
+// half of r * bound is the index, the low half the rest of the randomness);
+// a fresh draw every 8 indices keeps the entropy well above what is used.
 [[gnu::noinline]] void random_permutation(uint32_t* order, std::size_t n) noexcept {
   uint64_t s = rng_state;
   if (s == 0) s = reinterpret_cast<uintptr_t>(&rng_state) ^ 0x9e3779b97f4a7c15ull;
-  order[0] = 0;
-  for (uint32_t i = 1; i < n; ++i) {
+  auto draw = [&s] {
     s += 0xa0761d6478bd642full;
     __uint128_t m = static_cast<__uint128_t>(s) * (s ^ 0xe7037ed1a0b428dbull);
-    auto r = static_cast<uint32_t>(static_cast<uint64_t>(m >> 64) ^ static_cast<uint64_t>(m));
-    uint32_t j = static_cast<uint32_t>((static_cast<uint64_t>(r) * (i + 1)) >> 32);
+    return static_cast<uint64_t>(m >> 64) ^ static_cast<uint64_t>(m);
+  };
+  uint64_t r = draw();
+  order[0] = 0;
+  for (uint32_t i = 1; i < n; ++i) {
+    if (i % 8 == 0) r = draw();
+    __uint128_t p = static_cast<__uint128_t>(r) * (i + 1);
+    uint32_t j = static_cast<uint32_t>(p >> 64);
+    r = static_cast<uint64_t>(p);
     order[i] = order[j];
     order[j] = i;
   }
@@ -102,24 +117,44 @@ int select_run(select_arm* const* arms, std::size_t n, bool has_default, uint32_
                chan_core** locks) CPRIME_CHAN_NO_TSA {
   throw_if_cancelled();
 
-  // pass 0: lock order (insertion sort: selects have few arms).
   lock_set ls{locks, 0};
-  for (std::size_t i = 0; i < n; ++i) {
-    chan_core* c = arms[i]->core;
-    if (!c) continue;
-    std::size_t j = ls.n;
-    while (j > 0 && locks[j - 1] > c) --j;
-    if (j > 0 && locks[j - 1] == c) continue;
-    for (std::size_t k = ls.n; k > j; --k) locks[k] = locks[k - 1];
-    locks[j] = c;
-    ++ls.n;
-  }
-
+  bool sorted = false;
   retry_pins kept{arms, n};
   for (;;) {
     // pass 1: poll order.
     if (n > 1) random_permutation(order, n);
     else order[0] = 0;
+
+    // fast pass: one lock per arm that looks ready.
+    for (std::size_t k = 0; k < n; ++k) {
+      uint32_t i = order[k];
+      select_arm* a = arms[i];
+      chan_core* c = a->core;
+      if (!c || !chan_maybe_ready(c, a->is_send)) continue;
+      waiter* wk = nullptr;
+      c->lock.lock();
+      chan_status s = a->is_send ? send_locked(c, a->elem, &wk) : recv_locked(c, a->elem, &wk);
+      c->lock.unlock();
+      if (s == chan_status::would_block || (s == chan_status::closed && a->typed)) continue;
+      a->result = s;
+      if (wk) wk->wake();
+      return static_cast<int>(i);
+    }
+
+    // pass 0: lock order (insertion sort: selects have few arms).
+    if (!sorted) {
+      sorted = true;
+      for (std::size_t i = 0; i < n; ++i) {
+        chan_core* c = arms[i]->core;
+        if (!c) continue;
+        std::size_t j = ls.n;
+        while (j > 0 && locks[j - 1] > c) --j;
+        if (j > 0 && locks[j - 1] == c) continue;
+        for (std::size_t k = ls.n; k > j; --k) locks[k] = locks[k - 1];
+        locks[j] = c;
+        ++ls.n;
+      }
+    }
 
     // pass 2: lock all, poll.
     lock_all(ls);

@@ -106,11 +106,13 @@ struct chan_node {
   chan_node* next = nullptr;  // guarded by core->lock
 };
 
-// chan_queue is an intrusive FIFO of chan_nodes (sendq or recvq).
+// chan_queue is an intrusive FIFO of chan_nodes (sendq or recvq). head is
+// written only under the channel's lock but is atomic (relaxed: plain moves)
+// so that select may peek at it without the lock (chan_maybe_ready()).
 struct chan_queue {
-  chan_node* head = nullptr;
+  std::atomic<chan_node*> head{nullptr};
   chan_node* tail = nullptr;
-  bool empty() const noexcept { return head == nullptr; }
+  bool empty() const noexcept { return head.load(std::memory_order_relaxed) == nullptr; }
   void push(chan_node* n) noexcept;
   void unlink(chan_node* n) noexcept;
   // pop_claimed() unlinks nodes from the head until one whose waiter it can
@@ -139,7 +141,8 @@ struct alignas(64) chan_core {
   chan_lock lock;
   std::atomic<bool> closed{false};  // written under lock; read anywhere
   std::size_t head CPRIME_CHAN_GUARDED_BY(lock) = 0;   // slot of the oldest buffered item
-  std::size_t count CPRIME_CHAN_GUARDED_BY(lock) = 0;  // buffered items
+  // buffered items; written under lock, atomic (relaxed) for the same peek
+  std::atomic<std::size_t> count{0};
   chan_queue recvq CPRIME_CHAN_GUARDED_BY(lock);    // blocked receivers
   chan_queue sendq CPRIME_CHAN_GUARDED_BY(lock);    // blocked senders
   // pins counts queued waits whose owners may still touch the core (see
@@ -155,6 +158,16 @@ struct alignas(64) chan_core {
   chan_core(const elem_ops* o, std::size_t c, std::size_t s, std::byte* b) noexcept
       : ops(o), cap(c), slot_size(s), buf(b) {}
 };
+
+// chan_maybe_ready() peeks, without the lock, whether a send (is_send) or a
+// receive on c might proceed now: false means it would have blocked a moment
+// ago. A hint for select's fast pass only; the locked try decides.
+inline bool chan_maybe_ready(const chan_core* c, bool is_send) noexcept CPRIME_CHAN_NO_TSA {
+  if (c->closed.load(std::memory_order_relaxed)) return true;
+  const std::size_t n = c->count.load(std::memory_order_relaxed);
+  if (is_send) return n < c->cap || !c->recvq.empty();
+  return n > 0 || !c->sendq.empty();
+}
 
 // chan_make() allocates a channel with one reference. Throws std::bad_alloc.
 chan_core* chan_make(const elem_ops* ops, std::size_t cap);
