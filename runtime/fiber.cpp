@@ -216,7 +216,15 @@ prepared_fiber fiber_prepare(const spawn_options& o, std::size_t size, std::size
   f->run = run;
   f->task = st;
   f->where = o.where;
-  f->id = rt->next_fiber_id_.fetch_add(1, std::memory_order_relaxed);
+  if (w) {
+    if (w->next_id == w->id_end) {
+      w->next_id = rt->next_fiber_id_.fetch_add(runtime_impl::id_block, std::memory_order_relaxed);
+      w->id_end = w->next_id + runtime_impl::id_block;
+    }
+    f->id = w->next_id++;
+  } else {
+    f->id = rt->next_fiber_id_.fetch_add(1, std::memory_order_relaxed);
+  }
   if (align < 16) align = 16;
   char* stack_top = top;
   if (size <= rt->stack_size_ / 8) {

@@ -83,22 +83,24 @@ enum class fiber_state : uint8_t { free = 0, runnable, running, parked, done };
 // slot, so a fresh coroutine touches one page for block, closure and first
 // frames.
 struct fiber : exec_ctx {
+  // First cache line (with exec_ctx's 32 bytes): what every switch touches.
   ctx::fcontext_t ctx = nullptr;  // saved context while not running
   runtime_impl* rt = nullptr;
-  closure_fn run = nullptr;
-  void* closure = nullptr;
-  bool closure_on_heap = false;
-  task_state_base* task = nullptr;
-  site where;
+  std::atomic<const char*> reason{nullptr};  // what it is parked on
   std::atomic<fiber_state> state{fiber_state::free};
   // fresh: spawned and never run. A hint for the owner's LIFO pick
   // (scheduler.cpp, pick_local); cleared when the fiber first runs.
   std::atomic<bool> fresh{true};
-  std::atomic<const char*> reason{nullptr};  // what it is parked on
+  // Second line: the stack check at every switch away, then cold fields.
+  uint64_t* canary = nullptr;    // in the neighbour slot's resident top page, or null
   char* stack_lo = nullptr;      // lowest usable byte
   char* stack_hi = nullptr;      // one past the highest usable byte
   char* slot = nullptr;          // tagged slot (stack_pool)
-  uint64_t* canary = nullptr;    // in the neighbour slot's resident top page, or null
+  closure_fn run = nullptr;
+  void* closure = nullptr;
+  task_state_base* task = nullptr;
+  bool closure_on_heap = false;
+  site where;
   uint64_t id = 0;
 #ifdef CPRIME_TSAN_FIBERS
   void* tsan_fiber = nullptr;
@@ -140,6 +142,7 @@ struct alignas(64) worker {
   uint32_t tick = 0;
   uint32_t runnext_streak = 0;
   uint32_t lifo_streak = 0;
+  uint64_t next_id = 0, id_end = 0;  // this worker's block of coroutine ids
   uint32_t ring_stale = 0;  // non-fresh entries in the ring, an overestimate (pick_local)
   std::atomic<bool> fifo_due{false};  // set by the monitor (retake), cleared by the owner
   uint64_t rng = 0;
@@ -271,9 +274,10 @@ class runtime_impl {
   fiber* pick_local(worker* w) noexcept;
   void global_push(fiber* const* fs, std::size_t n) noexcept;
   fiber* global_take(worker* w) noexcept;
-  bool runq_put(worker* w, fiber* f) noexcept;
+  // lifo_ok: the owner may take f from the tail (see pick_local()).
+  bool runq_put(worker* w, fiber* f, bool lifo_ok) noexcept;
   fiber* runq_get(worker* w) noexcept;
-  fiber* runq_pop_fresh(worker* w) noexcept;
+  fiber* runq_pop_lifo(worker* w) noexcept;
   fiber* take_head_done(worker* w, fiber* f, uint32_t new_head) noexcept;
   fiber* steal(worker* thief, worker* victim, bool take_runnext) noexcept;
   bool any_work(bool runnext = true) noexcept;  // runnext: count runnext slots too
@@ -286,11 +290,15 @@ class runtime_impl {
   std::string name_;
   std::size_t max_blocking_;
   std::size_t stack_size_;
-  std::atomic<uint64_t> next_fiber_id_{1};
+  // Coroutine ids for dump(): workers take them in blocks (worker::next_id),
+  // so spawns on different workers never write a shared line.
+  alignas(64) std::atomic<uint64_t> next_fiber_id_{1};
+  static constexpr uint64_t id_block = 4096;
 
  private:
-  std::vector<worker*> workers_;
-  stack_pool stacks_;
+  // Read on every pick: kept off the lines that workers write.
+  alignas(64) std::vector<worker*> workers_;
+  alignas(64) stack_pool stacks_;
   blocking_pool blocking_;
 
   alignas(64) std::mutex global_mu_;

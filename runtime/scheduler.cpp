@@ -55,11 +55,14 @@ namespace cprime::detail {
 namespace {
 
 constexpr uint32_t runnext_limit = 16;
-// Fresh spawns taken LIFO in a row before a ring holding non-fresh entries
-// gives its head a turn (see pick_local()).
+// LIFO picks in a row before a ring holding FIFO-only entries gives its head
+// a turn (see pick_local()).
 constexpr uint32_t lifo_limit = 16;
 constexpr auto spin_for = std::chrono::microseconds(50);
 constexpr auto runnext_grace = std::chrono::microseconds(3);
+// A victim's ring shorter than this is stolen only after runnext_grace
+// without progress (see steal()).
+constexpr uint32_t steal_backlog = 8;
 
 inline void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
@@ -68,17 +71,19 @@ inline void cpu_relax() noexcept {
 }
 constexpr uint32_t N = worker::ring_size;
 
-// Ring entries carry the fiber's `fresh` flag as of its push in the low bit
-// (fibers are 64-byte aligned), so a pick can look at an entry it has not
-// claimed without touching the fiber, which a thief may already be running.
-inline fiber* entry(fiber* f) noexcept {
-  return reinterpret_cast<fiber*>(reinterpret_cast<uintptr_t>(f) |
-                                  uintptr_t{f->fresh.load(std::memory_order_relaxed)});
+// Ring entries carry a "LIFO ok" bit in the low bit (fibers are 64-byte
+// aligned), so a pick can look at an entry it has not claimed without
+// touching the fiber, which a thief may already be running. Set for a fresh
+// spawn and for a wake displaced from runnext (a message-passing partner
+// that runnext would have run next); clear for a yield and the like, which
+// must wait their FIFO turn.
+inline fiber* entry(fiber* f, bool lifo_ok) noexcept {
+  return reinterpret_cast<fiber*>(reinterpret_cast<uintptr_t>(f) | uintptr_t{lifo_ok});
 }
 inline fiber* untag(fiber* e) noexcept {
   return reinterpret_cast<fiber*>(reinterpret_cast<uintptr_t>(e) & ~uintptr_t{1});
 }
-inline bool fresh_entry(fiber* e) noexcept { return reinterpret_cast<uintptr_t>(e) & 1; }
+inline bool lifo_entry(fiber* e) noexcept { return reinterpret_cast<uintptr_t>(e) & 1; }
 
 thread_local worker* tl_worker = nullptr;
 thread_local runtime_impl* tl_blocking_rt = nullptr;
@@ -254,13 +259,13 @@ void runtime_impl::worker_main(worker* w) {
 
 // runq_put() appends f to w's ring; a full ring moves half of itself and f to
 // the global queue. Owner only.
-bool runtime_impl::runq_put(worker* w, fiber* f) noexcept {
+bool runtime_impl::runq_put(worker* w, fiber* f, bool lifo_ok) noexcept {
   for (;;) {
     uint32_t h = w->head.load(std::memory_order_acquire);
     uint32_t t = w->tail.load(std::memory_order_relaxed);
     if (t - h < N) {
-      fiber* e = entry(f);
-      if (!fresh_entry(e)) ++w->ring_stale;
+      fiber* e = entry(f, lifo_ok);
+      if (!lifo_entry(e)) ++w->ring_stale;
       w->ring[t % N].store(e, std::memory_order_relaxed);
       w->tail.store(t + 1, std::memory_order_release);
       return true;
@@ -292,29 +297,31 @@ fiber* runtime_impl::runq_get(worker* w) noexcept {
 
 // steal() moves half of victim's ring into thief's (empty) ring and returns
 // one of them; with take_runnext, an empty ring yields the victim's runnext.
-// runq_pop_fresh() takes the ring's tail entry if it was never run (LIFO for
-// fresh spawns, see pick_local). Owner only. The Chase-Lev deque's take:
-// publish the lower tail, fence, then read head; thieves read head, fence,
-// then tail (steal()), so at most one side gets an entry both could reach.
+// runq_pop_lifo() takes the ring's tail entry if its LIFO bit is set (a
+// fresh spawn or a displaced wake, see pick_local). Owner only. The Chase-Lev deque's take:
+// publish the lower tail, then read head; thieves read head, then tail
+// (steal()), all seq_cst, so at most one side gets an entry both could reach.
 // A thief takes at most half (rounded up) of what it sees, which never
 // includes the tail entry while two or more remain; the last entry is
 // settled by a CAS on head.
-fiber* runtime_impl::runq_pop_fresh(worker* w) noexcept {
+fiber* runtime_impl::runq_pop_lifo(worker* w) noexcept {
   uint32_t t = w->tail.load(std::memory_order_relaxed);
   uint32_t h = w->head.load(std::memory_order_acquire);
   if (t == h) return nullptr;
   // The tag is a hint only: the entry may be stolen by now; the protocol
   // below decides who has it.
-  if (!fresh_entry(w->ring[(t - 1) % N].load(std::memory_order_relaxed))) return nullptr;
+  if (!lifo_entry(w->ring[(t - 1) % N].load(std::memory_order_relaxed))) return nullptr;
   --t;
-  w->tail.store(t, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  h = w->head.load(std::memory_order_relaxed);
+  // seq_cst exchange + seq_cst load: the store-load order Chase-Lev needs,
+  // with a locked instruction instead of mfence (several times slower on
+  // AMD). Pairs with the seq_cst loads and CAS in steal().
+  w->tail.exchange(t, std::memory_order_seq_cst);
+  h = w->head.load(std::memory_order_seq_cst);
   if (static_cast<int32_t>(t - h) > 0) return untag(w->ring[t % N].load(std::memory_order_relaxed));
   fiber* got = nullptr;
   if (t == h) {
     got = untag(w->ring[t % N].load(std::memory_order_relaxed));
-    if (!w->head.compare_exchange_strong(h, h + 1, std::memory_order_acq_rel,
+    if (!w->head.compare_exchange_strong(h, h + 1, std::memory_order_seq_cst,
                                          std::memory_order_relaxed))
       got = nullptr;
   }
@@ -325,11 +332,11 @@ fiber* runtime_impl::runq_pop_fresh(worker* w) noexcept {
 
 fiber* runtime_impl::steal(worker* thief, worker* victim, bool take_runnext) noexcept {
   uint32_t tt = thief->tail.load(std::memory_order_relaxed);
+  bool waited = false;
   for (;;) {
-    uint32_t h = victim->head.load(std::memory_order_acquire);
-    // Pairs with the fence in runq_pop_fresh() (Chase-Lev).
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    uint32_t t = victim->tail.load(std::memory_order_acquire);
+    // seq_cst: pairs with runq_pop_lifo() (Chase-Lev; plain loads on x86).
+    uint32_t h = victim->head.load(std::memory_order_seq_cst);
+    uint32_t t = victim->tail.load(std::memory_order_seq_cst);
     if (static_cast<int32_t>(t - h) < 0) t = h;  // the owner is taking its last entry
     uint32_t n = t - h;
     n = n - n / 2;
@@ -351,13 +358,29 @@ fiber* runtime_impl::steal(worker* thief, worker* victim, bool take_runnext) noe
       return nullptr;
     }
     if (n > N / 2) continue;  // h and t read inconsistently
+    if (t - h < steal_backlog && !waited) {
+      // A short queue on a worker that keeps switching is a message-passing
+      // cluster (coroutines that wake each other, Go's runnext case): its
+      // owner runs them within microseconds on a warm cache, and splitting
+      // the cluster over two cores makes every later hand-off a cache-line
+      // transfer (select at 2 workers: 149 -> ~90 ns/item). Steal only if
+      // the owner made no progress for runnext_grace. A backlog of
+      // steal_backlog or more is stolen at once.
+      waited = true;
+      const uint64_t r0 = victim->runs.load(std::memory_order_relaxed);
+      const auto until = std::chrono::steady_clock::now() + runnext_grace;
+      while (std::chrono::steady_clock::now() < until)
+        for (int i = 0; i < 16; ++i) cpu_relax();
+      if (victim->runs.load(std::memory_order_relaxed) != r0) return nullptr;
+      continue;  // re-read the queue
+    }
     for (uint32_t i = 0; i < n; ++i)
       thief->ring[(tt + i) % N].store(victim->ring[(h + i) % N].load(std::memory_order_relaxed),
                                       std::memory_order_relaxed);
-    if (!victim->head.compare_exchange_strong(h, h + n, std::memory_order_acq_rel)) continue;
+    if (!victim->head.compare_exchange_strong(h, h + n, std::memory_order_seq_cst)) continue;
     fiber* f = untag(thief->ring[(tt + n - 1) % N].load(std::memory_order_relaxed));
     for (uint32_t i = 0; i + 1 < n; ++i)
-      if (!fresh_entry(thief->ring[(tt + i) % N].load(std::memory_order_relaxed))) ++thief->ring_stale;
+      if (!lifo_entry(thief->ring[(tt + i) % N].load(std::memory_order_relaxed))) ++thief->ring_stale;
     if (n > 1) thief->tail.store(tt + n - 1, std::memory_order_release);
     return f;
   }
@@ -385,24 +408,28 @@ fiber* runtime_impl::global_take(worker* w) noexcept {
     global_.erase(global_.begin(), global_.begin() + n);
     global_size_.store(global_.size(), std::memory_order_release);
   }
-  for (std::size_t i = 1; i < n; ++i) runq_put(w, batch[i]);
+  for (std::size_t i = 1; i < n; ++i)
+    runq_put(w, batch[i], batch[i]->fresh.load(std::memory_order_relaxed));
   return batch[0];
 }
 
 // pick_local() chooses what w runs next, in this order: the global queue
 // every 61st pick; runnext (at most runnext_limit in a row); the ring's tail
-// if it is a fresh spawn (LIFO, see below); the ring's head (FIFO).
+// if its LIFO bit is set (see below); the ring's head (FIFO).
 //
 // LIFO for fresh spawns (Cilk's work-first order; Chase-Lev deque): a
 // coroutine that spawns children and waits for them gets its newest child
 // run first, so a spawn tree is walked depth-first and only a path's worth
 // of stacks is alive and cache-hot (skynet: ~500 stacks instead of ~80,000).
-// Thieves still take the oldest half (whole subtrees). Fairness: a
-// non-fresh entry (a yield, a wake that lost runnext) stops the LIFO walk
-// below it, and while the ring holds any (ring_stale, an overestimate), the
-// head gets a turn after lifo_limit LIFO picks; fresh entries left at the
-// bottom get a turn whenever the monitor sees the head unmoved for a tick
-// (fifo_due, retake()).
+// A wake displaced from runnext by a newer one is LIFO too (it is what
+// runnext would have run next; queued FIFO it would let the oldest, biggest
+// subtree start and the walk turn breadth-first). Thieves still take the
+// oldest half (whole subtrees). Fairness: a FIFO-only entry (a yield, a
+// coroutine from the global queue) stops the LIFO walk below it, and while
+// the ring holds any (ring_stale, an overestimate), the head gets a turn
+// after lifo_limit LIFO picks; LIFO entries left at the bottom get a turn
+// whenever the monitor sees the head unmoved for a tick (fifo_due,
+// retake()).
 fiber* runtime_impl::pick_local(worker* w) noexcept {
   if (++w->tick % 61 == 0 && global_size_.load(std::memory_order_relaxed) > 0) {
     if (fiber* f = global_take(w)) return f;
@@ -424,7 +451,7 @@ fiber* runtime_impl::pick_local(worker* w) noexcept {
     if (h != t) {
       if (lifo_ok) {
         fiber* e = w->ring[(t - 1) % N].load(std::memory_order_relaxed);
-        if (fresh_entry(e)) {
+        if (lifo_entry(e)) {
           ++w->lifo_streak;
           w->tail.store(t - 1, std::memory_order_release);
           return untag(e);
@@ -443,7 +470,7 @@ fiber* runtime_impl::pick_local(worker* w) noexcept {
   }
   w->runnext_streak = 0;
   if (lifo_ok) {
-    if (fiber* f = runq_pop_fresh(w)) {
+    if (fiber* f = runq_pop_lifo(w)) {
       ++w->lifo_streak;
       return f;
     }
@@ -460,7 +487,7 @@ fiber* runtime_impl::take_head_done(worker* w, fiber* e, uint32_t new_head) noex
   w->lifo_streak = 0;
   if (w->fifo_due.load(std::memory_order_relaxed))
     w->fifo_due.store(false, std::memory_order_relaxed);
-  if (w->ring_stale && !fresh_entry(e)) --w->ring_stale;
+  if (w->ring_stale && !lifo_entry(e)) --w->ring_stale;
   return untag(e);
 }
 
@@ -664,9 +691,9 @@ void runtime_impl::ready(fiber* f, bool next) noexcept {
       // runnext_grace), or within ~10-20 ms by a worker the monitor wakes
       // (retake()).
       if (!old) return;
-      runq_put(w, old);
+      runq_put(w, old, true);
     } else {
-      runq_put(w, f);
+      runq_put(w, f, false);
     }
     if (workers_.size() == 1) return;  // the only worker is this one, and awake
     // No fence (as Go's ready): f sits in this running worker's own queues,
@@ -741,16 +768,30 @@ void unregister_runtime(runtime_impl* rt) {
 
 thread_parker* current_thread_parker() noexcept { return this_thread_parker(); }
 
+namespace {
+// prefetch_resume() starts loading what resuming f touches first: the frames
+// above its saved stack pointer (jump_fcontext's saved registers, then
+// after_switch, park and the waiting operation's frames). A woken coroutine
+// usually runs within a few hundred instructions, on a cold stack: ring at
+// 10,000 coroutines spends most of a hop on those misses.
+inline void prefetch_resume(const fiber* f) noexcept {
+  const char* sp = static_cast<const char*>(f->ctx);
+  for (int i = 0; i < 8; ++i) __builtin_prefetch(sp + 64 * i, 1, 3);
+}
+}  // namespace
+
 void waiter::wake() noexcept {
   if (fiber* f = fiber_) {
     if (exclusive_) {
       // Claimed under the lock the owner released only after its context
       // was saved (after_switch): it is parked, and nobody else wakes it.
+      prefetch_resume(f);
       f->state.store(fiber_state::runnable, std::memory_order_relaxed);
       f->rt->ready(f, true);
       return;
     }
     if (park_state_.exchange(2, std::memory_order_acq_rel) == 1) {
+      prefetch_resume(f);  // committed: its context is saved
       f->state.store(fiber_state::runnable, std::memory_order_relaxed);
       f->rt->ready(f, true);
     }
