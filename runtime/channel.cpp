@@ -37,7 +37,7 @@
 namespace cprime::detail {
 
 void chan_lock::lock_slow() noexcept {
-  // Spin with exponential backoff (1, 2, 4 … 64 pauses between looks) for
+  // Spin with exponential backoff (1, 2, 4 … 16 pauses between looks) for
   // about spin_limit pauses, then yield the thread: a holder that runs keeps
   // the lock for a few dozen instructions, and yielding on every miss under
   // contention costs far more than waiting for it.
@@ -54,7 +54,7 @@ void chan_lock::lock_slow() noexcept {
 #endif
       }
       spins += backoff;
-      if (backoff < 64) backoff <<= 1;
+      if (backoff < 16) backoff <<= 1;
     } else {
       std::this_thread::yield();
     }
