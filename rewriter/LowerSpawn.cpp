@@ -4,7 +4,12 @@
 // and scope.hpp). The head replaces the `spawn` keyword, so the callee and
 // its arguments keep their place and a type error in `spawn f(x)` is
 // reported on `f(x)`:
-//   spawn f(a, b);     ::cprime::spawn(::cprime::here(), f, a, b);
+//   spawn f(a, b);     ::cprime::spawn_detached(::cprime::here(), f, a, b);
+//   h = spawn f(a);    h = ::cprime::spawn(::cprime::here(), f, a);
+// A spawn that is a statement of its own drops its handle at once, so it
+// lowers to spawn_detached (no task is allocated); one used as a value, or
+// in a #define body (the macro's use decides), lowers to spawn, which
+// returns the task<R>. Below, `spawn` stands for whichever applies.
 //   spawn o.m(a);      ::cprime::spawn(::cprime::here(), [__cprime_self = o]
 //                        (auto&&... __cprime_a) mutable { return
 //                        __cprime_self.m(::std::forward<…>(__cprime_a)...); }, a);
@@ -21,7 +26,9 @@
 namespace cprime {
 
 void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
-  std::string Fn = N.Blocking >= 0 ? "spawn_blocking" : "spawn";
+  std::string Fn = N.Blocking >= 0                   ? "spawn_blocking"
+                   : !N.Expression && !N.InDirective && N.Scope < 0 ? "spawn_detached"
+                                                  : "spawn";
   std::string Head = N.Scope >= 0 ? scopeName(N.Scope) + "." + Fn + "("
                                   : "::cprime::" + Fn + "(";
   Head += "::cprime::here(), ";

@@ -501,6 +501,7 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
   SpawnNode S;
   S.Keyword = I;
   S.Expression = !Stmt;
+  S.InDirective = T[I].InDirective;
   S.Scope = C.Scope;
   if (T.isWord(J, "blocking") &&
       (T.isIdent(J + 1) || T.is(J + 1, tok::coloncolon) ||

@@ -30,6 +30,7 @@ struct SpawnNode {
   int Keyword = -1;
   int Blocking = -1;   // the `blocking` token, or -1
   bool Expression = false; // `auto h = spawn …`: no statement of its own
+  bool InDirective = false; // in a #define body: its use decides statement or value
   int Scope = -1;      // enclosing parallel/timeout scope number, or -1
   // Call forms: callee is [Keyword+1 (or Blocking+1), CallOpen).
   int CalleeBegin = -1, MemberOp = -1, CallOpen = -1, CallClose = -1;

@@ -15,21 +15,23 @@
 namespace cprime::detail {
 namespace {
 
-[[noreturn]] void report_detached(task_state_base* st) noexcept {
+[[noreturn]] void report_escape(const std::exception_ptr& exc, const site& where) noexcept {
   const char* what = "unknown exception";
   std::string msg;
   try {
-    std::rethrow_exception(st->exc);
+    std::rethrow_exception(exc);
   } catch (const std::exception& e) {
     msg = e.what();
     what = msg.c_str();
   } catch (...) {
   }
   std::fprintf(stderr, "cprime: exception escaped the detached task spawned at %s:%u: %s\n",
-               st->where.file ? st->where.file : "<unknown site>", st->where.line, what);
+               where.file ? where.file : "<unknown site>", where.line, what);
   std::fflush(stderr);
   std::terminate();
 }
+
+[[noreturn]] void report_detached(task_state_base* st) noexcept { report_escape(st->exc, st->where); }
 
 // A cancelled detached task ends quietly: cancellation asked it to stop.
 bool reportable(const std::exception_ptr& e) noexcept {
@@ -44,6 +46,12 @@ bool reportable(const std::exception_ptr& e) noexcept {
 }
 
 }  // namespace
+
+void detached_failed(std::exception_ptr e) noexcept {
+  if (!reportable(e)) return;
+  fiber* f = current_fiber();
+  report_escape(e, f ? f->where : site{});
+}
 
 void task_release(task_state_base* st) noexcept {
   if (st->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) st->destroy(st);

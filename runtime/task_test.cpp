@@ -162,6 +162,69 @@ TEST(task_death, detached_exception_reports_site_and_terminates) {
       "detached task spawned at user_file.cpp:123: escaped");
 }
 
+// spawn_detached: what the statement `spawn f(x);` lowers to (no task).
+TEST(task, spawn_detached_runs_every_call_with_copied_arguments) {
+  for_each_worker_count([](int) {
+    cprime::wait_group wg;
+    std::vector<std::atomic<int>> hits(1000);
+    wg.add(1000);
+    for (int i = 0; i < 1000; ++i)
+      cprime::spawn_detached(
+          cprime::site{__FILE__, __LINE__},
+          [&](int k, std::string s) {
+            if (s == "x") hits[k].fetch_add(1);
+            wg.done();
+          },
+          i, std::string("x"));
+    wg.wait();
+    for (auto& h : hits) EXPECT_EQ(h.load(), 1);
+  });
+}
+
+TEST(task, spawn_detached_large_closure_and_value_result) {
+  for_each_worker_count([](int) {
+    struct big {
+      char bytes[64 * 1024];
+    };
+    auto b = std::make_shared<big>();
+    b->bytes[100] = 7;
+    std::atomic<int> got{0};
+    cprime::wait_group wg;
+    wg.add(1);
+    cprime::spawn_detached([copy = *b, &got, &wg] {
+      got = copy.bytes[100];
+      wg.done();
+      return std::string("dropped");
+    });
+    wg.wait();
+    EXPECT_EQ(got.load(), 7);
+  });
+}
+
+TEST(task, spawn_detached_cancelled_ends_quietly) {
+  cprime::wait_group wg;
+  wg.add(1);
+  cprime::spawn_detached([&] {
+    wg.done();
+    throw cprime::cancelled();
+  });
+  wg.wait();
+  // The process is still alive: a cancellation is not reported.
+  auto t = cprime::spawn([] { return 1; });
+  EXPECT_EQ(t.join(), 1);
+}
+
+TEST(task_death, spawn_detached_exception_reports_site_and_terminates) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        cprime::spawn_detached(cprime::site{"user_file.cpp", 77},
+                               [] { throw std::runtime_error("escaped too"); });
+        std::this_thread::sleep_for(5s);
+      },
+      "detached task spawned at user_file.cpp:77: escaped too");
+}
+
 TEST(task, spawn_blocking_runs_off_the_workers_and_joins) {
   for_each_worker_count([](int) {
     auto t = cprime::spawn_blocking(cprime::here(), [] {

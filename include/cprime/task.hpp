@@ -87,6 +87,11 @@ void task_wait(task_state_base* st);
 // reported as for a detached task.
 void task_detach(task_state_base* st) noexcept;
 void task_release(task_state_base* st) noexcept;
+// detached_failed() handles an exception escaping a coroutine started by
+// spawn_detached(): cancellation ends it quietly; anything else is reported
+// with the coroutine's spawn site, then the program terminates (as for a
+// dropped task<R> handle).
+void detached_failed(std::exception_ptr e) noexcept;
 
 // spawn_options says where a new coroutine runs.
 struct spawn_options {
@@ -150,6 +155,17 @@ struct closure {
     }
     c.~closure();
     task_complete(st);
+  }
+  // run_detached() runs a closure that lives on the coroutine's stack, for a
+  // coroutine without a task (spawn_detached): the result is dropped.
+  static void run_detached(void* p, task_state_base*) noexcept {
+    auto& c = *static_cast<closure*>(p);
+    try {
+      std::apply([&](Args&... a) { (void)std::invoke(std::move(c.fn), std::move(a)...); }, c.args);
+    } catch (...) {
+      detached_failed(std::current_exception());
+    }
+    c.~closure();
   }
   // run_owned() runs a heap closure and deletes it.
   static void run_owned(void* p, task_state_base* b) noexcept {
@@ -297,6 +313,31 @@ template <class F, class... A>
 task<spawn_result_t<F, A...>> spawn(F&& f, A&&... args) {
   return detail_spawn(detail::spawn_options{}, false, std::forward<F>(f),
                       std::forward<A>(args)...);
+}
+
+// spawn_detached(where, f, args…) is spawn(where, f, args…) whose handle is
+// dropped at once — what the statement `spawn f(args);` lowers to — without
+// allocating a task: no join, the result is discarded, and an exception
+// escaping the call is reported with `where` and terminates the program.
+template <class F, class... A>
+  requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
+void spawn_detached(site where, F&& f, A&&... args) {
+  using C = detail::closure<std::decay_t<F>, std::decay_t<A>...>;
+  detail::prepared_fiber p =
+      detail::fiber_prepare(detail::spawn_options{where}, sizeof(C), alignof(C), &C::run_detached, nullptr);
+  try {
+    ::new (p.closure) C{std::forward<F>(f), {std::forward<A>(args)...}};
+  } catch (...) {
+    detail::fiber_abort(p.f);
+    throw;
+  }
+  detail::fiber_start(p.f);
+}
+
+template <class F, class... A>
+  requires(!std::same_as<std::decay_t<F>, site>) && std::invocable<std::decay_t<F>, std::decay_t<A>...>
+void spawn_detached(F&& f, A&&... args) {
+  spawn_detached(site{}, std::forward<F>(f), std::forward<A>(args)...);
 }
 
 // spawn_blocking(where, f, args…) runs the call on the runtime's blocking

@@ -7,5 +7,5 @@ void takes_int(int);
 void f() {
   spawn takes_int("no");
 // CHECK: type-error-column.cpp:[[@LINE-1]]:{{[0-9]+}}: error:
-// CHECK: ::cprime::spawn(::cprime::here(), takes_int, "no");
+// CHECK: ::cprime::spawn_detached(::cprime::here(), takes_int, "no");
 }

@@ -5,21 +5,21 @@
 
 void forms(Worker obj, Worker *p, int a, int b) {
   spawn work(a, b);
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), work, a, b);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), work, a, b);
   spawn tick();
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), tick);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), tick);
   spawn ns::run<int>(a);
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), ns::run<int>, a);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), ns::run<int>, a);
   spawn obj.handle(a);
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), [__cprime_self = obj](auto&&... __cprime_a) mutable { return __cprime_self.handle(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, a);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), [__cprime_self = obj](auto&&... __cprime_a) mutable { return __cprime_self.handle(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, a);
   spawn p->stop();
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), [__cprime_self = p](auto&&... __cprime_a) mutable { return __cprime_self->stop(::std::forward<decltype(__cprime_a)>(__cprime_a)...); });
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), [__cprime_self = p](auto&&... __cprime_a) mutable { return __cprime_self->stop(::std::forward<decltype(__cprime_a)>(__cprime_a)...); });
   spawn [](int x) { use(x); }(3);
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), [](int x) { use(x); }, 3);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), [](int x) { use(x); }, 3);
   spawn { use(a); }
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), [=]() mutable { use(a); });
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), [=]() mutable { use(a); });
   spawn [&a] { a = 1; }
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), [&a]() mutable { a = 1; });
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), [&a]() mutable { a = 1; });
   spawn blocking read_file(a);
 // CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_blocking(::cprime::here(), read_file, a);
   spawn blocking { crunch(); }
@@ -29,7 +29,7 @@ void forms(Worker obj, Worker *p, int a, int b) {
   auto g = spawn { return 7; };
 // CHECK: {{^}}[[@LINE-1]]:  auto g = ::cprime::spawn(::cprime::here(), [=]() mutable { return 7; });
   spawn std::ref(obj)(a);
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), std::ref(obj), a);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), std::ref(obj), a);
 }
 
 task<int> start() { return spawn compute(1); }

@@ -27,5 +27,5 @@ void f(std::vector<int>& v, std::map<int, int>& m, int n, int i) {
   }
   for (int w = 0; w < 2; ++w)
     spawn { use(w); }
-// CHECK: {{^}}[[@LINE-1]]:    ::cprime::spawn(::cprime::here(), [=]() mutable { use(w); });
+// CHECK: {{^}}[[@LINE-1]]:    ::cprime::spawn_detached(::cprime::here(), [=]() mutable { use(w); });
 }

@@ -5,13 +5,13 @@
 
 void f(int n) {
   spawn {
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn(::cprime::here(), [=]() mutable {
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), [=]() mutable {
     work(n);
 // CHECK: {{^}}[[@LINE-1]]:    work(n);
   }
 // CHECK: {{^}}[[@LINE-1]]:  });
   spawn process(n,
                 n + 1);
-// CHECK: {{^}}[[@LINE-2]]:  ::cprime::spawn(::cprime::here(), process, n,
+// CHECK: {{^}}[[@LINE-2]]:  ::cprime::spawn_detached(::cprime::here(), process, n,
 // CHECK: {{^}}[[@LINE-2]]:                n + 1);
 }

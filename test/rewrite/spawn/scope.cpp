@@ -17,9 +17,9 @@ void f(int n) {
     parallel { spawn inner(); }
 // CHECK: {{^}}[[@LINE-1]]:    ::cprime::parallel([&](::cprime::scope& __cprime_scope2) { __cprime_scope2.spawn(::cprime::here(), inner); });
     spawn { spawn detached(); }
-// CHECK: {{^}}[[@LINE-1]]:    __cprime_scope1.spawn(::cprime::here(), [&]() { ::cprime::spawn(::cprime::here(), detached); });
+// CHECK: {{^}}[[@LINE-1]]:    __cprime_scope1.spawn(::cprime::here(), [&]() { ::cprime::spawn_detached(::cprime::here(), detached); });
     auto fn = [&] { spawn in_lambda(); };
-// CHECK: {{^}}[[@LINE-1]]:    auto fn = [&] { ::cprime::spawn(::cprime::here(), in_lambda); };
+// CHECK: {{^}}[[@LINE-1]]:    auto fn = [&] { ::cprime::spawn_detached(::cprime::here(), in_lambda); };
     if (n) { spawn nested_block(); }
 // CHECK: {{^}}[[@LINE-1]]:    if (n) { __cprime_scope1.spawn(::cprime::here(), nested_block); }
   }
