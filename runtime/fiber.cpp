@@ -86,7 +86,10 @@ void check_stack(fiber* f) noexcept {
   }
 }
 
-void after_switch(ctx::transfer_t t) noexcept {
+// after_switch_inline() is after_switch(), inlined into the switch paths
+// (switch_to is itself inlined into park_fiber: scheduler.cpp and this file
+// form one translation unit, runtime/CMakeLists.txt).
+[[gnu::always_inline]] inline void after_switch_inline(ctx::transfer_t t) noexcept {
   worker* w = static_cast<worker*>(t.data);
   switch_record sw = w->sw;
   w->sw.what = after::none;  // every switch sets the record; only `what` must not linger
@@ -140,6 +143,8 @@ void after_switch(ctx::transfer_t t) noexcept {
   }
 }
 
+void after_switch(ctx::transfer_t t) noexcept { after_switch_inline(t); }
+
 void switch_to(worker* w, fiber* next) noexcept {
   bool exiting = w->sw.what == after::exit;
   ctx::transfer_t t;
@@ -151,7 +156,7 @@ void switch_to(worker* w, fiber* next) noexcept {
   } else {
     t = jump(w, w->sched_ctx, nullptr, exiting);
   }
-  after_switch(t);
+  after_switch_inline(t);
 }
 
 void run_fiber(worker* w, fiber* f) noexcept {

@@ -793,6 +793,13 @@ void waiter::wake() noexcept {
       // was saved (after_switch): it is parked, and nobody else wakes it.
       prefetch_resume(f);
       f->state.store(fiber_state::runnable, std::memory_order_relaxed);
+      // ready(f, true)'s common case, inline: a wake on a worker of f's
+      // runtime with an empty runnext (a plain store, see ready()).
+      worker* w = this_worker();
+      if (w && w->rt == f->rt && !w->runnext.load(std::memory_order_relaxed)) {
+        w->runnext.store(f, std::memory_order_release);
+        return;
+      }
       f->rt->ready(f, true);
       return;
     }
@@ -868,7 +875,7 @@ void park_thread(waiter& w, void (*unlock)(void*), void* arg) noexcept {
 
 }  // namespace
 
-void park_fiber(fiber* f, waiter& w, void (*unlock)(void*), void* arg) noexcept {
+__attribute__((flatten)) void park_fiber(fiber* f, waiter& w, void (*unlock)(void*), void* arg) noexcept {
   if (!f->node) {
     // No canceller can reach this wait: with only lock holders claiming,
     // the handshakes can go (waiter::set_lock_only()).
