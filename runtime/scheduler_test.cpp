@@ -331,6 +331,33 @@ TEST(scheduler, work_is_spread_over_workers) {
   });
 }
 
+// The steal policy keeps a short queue with its busy owner only while the
+// owner keeps switching: two coroutines that compute without switching are
+// still spread over two workers (after ring_grace). Each waits until the
+// other has started; on one worker the second would never start.
+TEST(scheduler, two_cpu_bound_coroutines_run_in_parallel) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(2).build();
+  rt.run([] {
+    std::atomic<int> started{0};
+    std::atomic<bool> both{true};
+    auto body = [&] {
+      started.fetch_add(1);
+      auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (started.load() < 2) {
+        if (std::chrono::steady_clock::now() > until) {
+          both = false;
+          return;
+        }
+      }
+    };
+    auto a = cprime::spawn(body);
+    auto b = cprime::spawn(body);
+    a.join();
+    b.join();
+    EXPECT_TRUE(both.load()) << "a short queue behind a computing coroutine was never stolen";
+  });
+}
+
 TEST(runtime, builder_options) {
   cprime::runtime rt = cprime::runtime::builder()
                            .worker_threads(3)
