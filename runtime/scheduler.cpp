@@ -904,8 +904,11 @@ void park(waiter& w, void (*unlock)(void*), void* arg) noexcept {
 
 bool in_coroutine() noexcept { return current_fiber() != nullptr; }
 
-// Hot (every channel operation starts here): one thread-local read, inline.
-__attribute__((noinline)) bool cancel_requested() noexcept {
+// cancel_requested() and throw_if_cancelled() start every channel operation:
+// one thread-local read (both are noinline, so the read never crosses a
+// switch), then the current coroutine's (or thread's) cancel node.
+namespace {
+[[gnu::always_inline]] inline bool cancelled_here() noexcept {
   asm volatile("" ::: "memory");
   worker* w = tl_worker;
   exec_ctx* c;
@@ -916,19 +919,14 @@ __attribute__((noinline)) bool cancel_requested() noexcept {
   cancel_node* n = c->node;
   return n && n->is_cancelled();
 }
+}  // namespace
+
+__attribute__((noinline)) bool cancel_requested() noexcept { return cancelled_here(); }
 
 void throw_cancelled() { throw cprime::cancelled(); }
 
 __attribute__((noinline)) void throw_if_cancelled() {
-  // cancel_requested(), inlined: every channel operation starts here.
-  asm volatile("" ::: "memory");
-  worker* w = tl_worker;
-  exec_ctx* c;
-  if (w && w->current)
-    c = w->current;
-  else
-    c = this_thread_parker();
-  if (cancel_node* n = c->node; n && n->is_cancelled()) throw cprime::cancelled();
+  if (cancelled_here()) throw cprime::cancelled();
 }
 
 void yield_current() noexcept {
