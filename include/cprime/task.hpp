@@ -160,12 +160,14 @@ struct closure {
   // coroutine without a task (spawn_detached): the result is dropped.
   static void run_detached(void* p, task_state_base*) noexcept {
     auto& c = *static_cast<closure*>(p);
+    std::exception_ptr e;
     try {
       std::apply([&](Args&... a) { (void)std::invoke(std::move(c.fn), std::move(a)...); }, c.args);
     } catch (...) {
-      detached_failed(std::current_exception());
+      e = std::current_exception();
     }
     c.~closure();
+    if (e) detached_failed(std::move(e));  // outside the handler, as for a task
   }
   // run_owned() runs a heap closure and deletes it.
   static void run_owned(void* p, task_state_base* b) noexcept {
