@@ -12,6 +12,7 @@
 #include <vector>
 #include <dirent.h>
 
+#include "cprime/channel.hpp"
 #include "cprime/detail/cancel_node.hpp"
 #include "cprime/detail/park.hpp"
 #include "cprime/errors.hpp"
@@ -268,6 +269,41 @@ TEST(scheduler, spawn_trees_with_stealing_run_every_node_once) {
       for (auto& t : roots) total += t.join();
       EXPECT_EQ(total, 4 * 1111);
       EXPECT_EQ(live.load(), 0);
+    }
+  });
+}
+
+// Stress for the Chase-Lev ring: trees whose nodes also yield (FIFO-only
+// entries among the LIFO ones) and hand a token round a channel (wakes that
+// displace runnext), at 1, 2 and 4 workers; every node must run exactly once.
+long yielding_tree(int depth, std::vector<std::atomic<int>>& seen, long id,
+                   cprime::channel<int>& token) {
+  if (seen[static_cast<std::size_t>(id)].fetch_add(1) != 0) ADD_FAILURE() << "node " << id << " ran twice";
+  if (id % 3 == 0) cprime::await(cprime::yield_now());
+  if (id % 7 == 0) {
+    if (auto t = token.try_recv()) (void)token.try_send(*t + 1);
+  }
+  long sum = 1;
+  if (depth > 0) {
+    std::vector<cprime::task<long>> kids;
+    for (long i = 0; i < 6; ++i)
+      kids.push_back(cprime::spawn([&seen, &token, depth, id, i] {
+        return yielding_tree(depth - 1, seen, id * 6 + i + 1, token);
+      }));
+    for (auto& k : kids) sum += k.join();
+  }
+  return sum;
+}
+
+TEST(scheduler, lifo_ring_stress_with_yields_and_wakes) {
+  for_each_worker_count([](int) {
+    for (int round = 0; round < 50; ++round) {
+      // depth 4, fan-out 6: ids 0 .. 1,554 (1 + 6 + ... + 6^4 = 1,555 nodes).
+      std::vector<std::atomic<int>> seen(1555);
+      cprime::channel<int> token(1);
+      (void)token.try_send(0);
+      EXPECT_EQ(yielding_tree(4, seen, 0, token), 1555);
+      for (auto& s : seen) EXPECT_EQ(s.load(), 1);
     }
   });
 }
