@@ -148,6 +148,7 @@ struct alignas(64) worker {
   uint64_t rng = 0;
   bool spinning = false;
   std::vector<char*> stack_cache;
+  std::vector<uint64_t> seen_runs;  // every worker's `runs` when this one began to spin
 #ifdef CPRIME_ASAN_FIBERS
   const void* sched_stack_bottom = nullptr;
   std::size_t sched_stack_size = 0;
@@ -281,6 +282,10 @@ class runtime_impl {
   fiber* take_head_done(worker* w, fiber* f, uint32_t new_head) noexcept;
   fiber* steal(worker* thief, worker* victim, bool take_runnext) noexcept;
   bool any_work(bool runnext = true) noexcept;  // runnext: count runnext slots too
+  // takeable_work() is work `self` could take now: the global queue, a ring
+  // of steal_backlog or more, or a non-empty ring (and, with runnext, a
+  // runnext) of a worker that has not switched since self->seen_runs.
+  bool takeable_work(worker* self, bool runnext) noexcept;
   // retake() (monitor, registry_mu held) wakes an idle worker when a worker
   // has kept a runnext waiting since the previous call without switching,
   // and flags a worker whose ring head did not move (fifo_due).

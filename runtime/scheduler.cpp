@@ -211,6 +211,7 @@ runtime_impl::runtime_impl(std::size_t workers, std::size_t blocking, std::strin
     w->index = static_cast<unsigned>(i);
     w->rng = 0x9E3779B97F4A7C15ull * (i + 1);
     w->stack_cache.reserve(80);
+    w->seen_runs.assign(workers, 0);
     workers_.push_back(w);
   }
 }
@@ -507,6 +508,21 @@ bool runtime_impl::any_work(bool runnext) noexcept {
   return false;
 }
 
+bool runtime_impl::takeable_work(worker* self, bool runnext) noexcept {
+  if (global_size_.load(std::memory_order_acquire) > 0) return true;
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    worker* v = workers_[i];
+    if (v == self) continue;
+    const uint32_t t = v->tail.load(std::memory_order_acquire);
+    const uint32_t h = v->head.load(std::memory_order_acquire);
+    const auto len = static_cast<int32_t>(t - h);
+    if (len >= static_cast<int32_t>(steal_backlog)) return true;
+    const bool some = len > 0 || (runnext && v->runnext.load(std::memory_order_acquire));
+    if (some && v->runs.load(std::memory_order_relaxed) == self->seen_runs[i]) return true;
+  }
+  return false;
+}
+
 void runtime_impl::reset_spinning(worker* w) noexcept {
   if (!w->spinning) return;
   w->spinning = false;
@@ -530,6 +546,8 @@ fiber* runtime_impl::find_runnable(worker* w) {
       nspinning_.fetch_add(1, std::memory_order_seq_cst);
     }
     if (w->spinning) {
+      for (std::size_t i = 0; i < n; ++i)
+        w->seen_runs[i] = workers_[i]->runs.load(std::memory_order_relaxed);
       for (int round = 0; round < 4; ++round) {
         w->rng ^= w->rng << 13;
         w->rng ^= w->rng >> 7;
@@ -551,8 +569,11 @@ fiber* runtime_impl::find_runnable(worker* w) {
       while (!found && std::chrono::steady_clock::now() < until) {
         for (int i = 0; i < 64; ++i) cpu_relax();
         // A runnext alone is its worker's to run (see steal()); the rounds
-        // above took it if it was stuck.
-        found = any_work(false) || stopping_.load(std::memory_order_relaxed) ||
+        // above took it if it was stuck. A short ring whose owner kept
+        // switching since we began is its owner's too (steal()): spinning
+        // on it would burn this core for nothing, so sleep; if the owner
+        // stalls later, the monitor's retake() wakes a worker for it.
+        found = takeable_work(w, false) || stopping_.load(std::memory_order_relaxed) ||
                 (poller_started() && !poll_owned() && poll_ready(0) > 0);
       }
       if (found) continue;
@@ -578,8 +599,11 @@ fiber* runtime_impl::find_runnable(worker* w) {
     }
     // Order is important here: published idle and stopped spinning first,
     // then one last look at every queue (pairs with the fence in wakep()).
+    // Work in a running worker's own queues whose owner kept switching is
+    // not ours: missing it costs parallelism, never progress (see ready()),
+    // and retake() catches an owner that stalls.
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (any_work()) {
+    if (takeable_work(w, true)) {
       std::unique_lock g(idle_mu_);
       if (w->idle) {
         w->idle = false;
@@ -737,7 +761,8 @@ void runtime_impl::retake() noexcept {
   for (worker* v : workers_) {
     const uint64_t r = v->runs.load(std::memory_order_relaxed);
     if (workers_.size() > 1 && r == v->retake_runs &&
-        v->runnext.load(std::memory_order_acquire) != nullptr)
+        (v->runnext.load(std::memory_order_acquire) != nullptr ||
+         v->tail.load(std::memory_order_acquire) != v->head.load(std::memory_order_acquire)))
       stuck = true;
     v->retake_runs = r;
     // LIFO fairness (pick_local): a ring whose head has not moved for a tick
