@@ -106,7 +106,7 @@ void check_stack(fiber* f) noexcept {
       check_stack(p);
       p->state.store(fiber_state::parked, std::memory_order_release);
       if (waiter_access::exclusive(*sw.w)) {
-        // Only lock holders claim it (set_exclusive): once unlocked it may
+        // Only lock holders claim it (waiter::set_lock_only): once unlocked it may
         // be woken, and the wake needs no handshake.
         if (sw.unlock) sw.unlock(sw.arg);
         break;
