@@ -62,7 +62,7 @@ class waiter {
 
   // try_claim() returns true for exactly one caller over the waiter's life.
   bool try_claim() noexcept {
-    if (exclusive_) {  // only lock holders claim: see set_exclusive()
+    if (exclusive_) {  // only lock holders claim: see set_lock_only()
       claimed_.store(1, std::memory_order_relaxed);
       return true;
     }
