@@ -281,7 +281,7 @@ class runtime_impl {
   fiber* runq_pop_lifo(worker* w) noexcept;
   fiber* take_head_done(worker* w, fiber* f, uint32_t new_head) noexcept;
   fiber* steal(worker* thief, worker* victim, bool take_runnext) noexcept;
-  bool any_work(bool runnext = true) noexcept;  // runnext: count runnext slots too
+  bool any_work() noexcept;  // any queued work: global queue, rings, runnext slots
   // takeable_work() is work `self` could take now: the global queue, a ring
   // of steal_backlog or more, or a non-empty ring (and, with runnext, a
   // runnext) of a worker that has not switched since self->seen_runs.

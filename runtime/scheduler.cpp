@@ -337,6 +337,17 @@ fiber* runtime_impl::runq_pop_lifo(worker* w) noexcept {
   return got;
 }
 
+// stalled_for() spins for `grace` and tells whether victim made no progress
+// (no switch) meanwhile. runs is read twice only: each read costs the victim
+// a cache miss.
+static bool stalled_for(worker* victim, std::chrono::microseconds grace) noexcept {
+  const uint64_t r0 = victim->runs.load(std::memory_order_relaxed);
+  const auto until = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < until)
+    for (int i = 0; i < 16; ++i) cpu_relax();
+  return victim->runs.load(std::memory_order_relaxed) == r0;
+}
+
 fiber* runtime_impl::steal(worker* thief, worker* victim, bool take_runnext) noexcept {
   uint32_t tt = thief->tail.load(std::memory_order_relaxed);
   bool waited = false;
@@ -355,12 +366,7 @@ fiber* runtime_impl::steal(worker* thief, worker* victim, bool take_runnext) noe
       // coroutine, which is about to park and let it run on the same core
       // (a message-passing pair). Give the victim runnext_grace; steal only
       // if it made no progress meanwhile.
-      // runs is read twice only: each read costs the victim a cache miss.
-      const uint64_t r0 = victim->runs.load(std::memory_order_relaxed);
-      const auto until = std::chrono::steady_clock::now() + runnext_grace;
-      while (std::chrono::steady_clock::now() < until)
-        for (int i = 0; i < 16; ++i) cpu_relax();
-      if (victim->runs.load(std::memory_order_relaxed) != r0) return nullptr;
+      if (!stalled_for(victim, runnext_grace)) return nullptr;
       if (victim->runnext.compare_exchange_strong(nx, nullptr, std::memory_order_acq_rel)) return nx;
       return nullptr;
     }
@@ -374,11 +380,7 @@ fiber* runtime_impl::steal(worker* thief, worker* victim, bool take_runnext) noe
       // the owner made no progress for ring_grace. A backlog of
       // steal_backlog or more is stolen at once.
       waited = true;
-      const uint64_t r0 = victim->runs.load(std::memory_order_relaxed);
-      const auto until = std::chrono::steady_clock::now() + ring_grace;
-      while (std::chrono::steady_clock::now() < until)
-        for (int i = 0; i < 16; ++i) cpu_relax();
-      if (victim->runs.load(std::memory_order_relaxed) != r0) return nullptr;
+      if (!stalled_for(victim, ring_grace)) return nullptr;
       continue;  // re-read the queue
     }
     for (uint32_t i = 0; i < n; ++i)
@@ -498,12 +500,12 @@ fiber* runtime_impl::take_head_done(worker* w, fiber* e, uint32_t new_head) noex
   return untag(e);
 }
 
-bool runtime_impl::any_work(bool runnext) noexcept {
+bool runtime_impl::any_work() noexcept {
   if (global_size_.load(std::memory_order_acquire) > 0) return true;
   for (worker* v : workers_) {
     if (v->tail.load(std::memory_order_acquire) != v->head.load(std::memory_order_acquire))
       return true;
-    if (runnext && v->runnext.load(std::memory_order_acquire)) return true;
+    if (v->runnext.load(std::memory_order_acquire)) return true;
   }
   return false;
 }
@@ -811,27 +813,30 @@ inline void prefetch_resume(const fiber* f) noexcept {
 }
 }  // namespace
 
+namespace {
+// ready_next() is ready(f, true) for a woken coroutine, with its common case
+// inline: a wake on a worker of f's runtime with an empty runnext is a plain
+// store (see ready()).
+inline void ready_next(fiber* f) noexcept {
+  f->state.store(fiber_state::runnable, std::memory_order_relaxed);
+  worker* w = this_worker();
+  if (w && w->rt == f->rt && !w->runnext.load(std::memory_order_relaxed)) {
+    w->runnext.store(f, std::memory_order_release);
+    return;
+  }
+  f->rt->ready(f, true);
+}
+}  // namespace
+
 void waiter::wake() noexcept {
   if (fiber* f = fiber_) {
-    if (exclusive_) {
-      // Claimed under the lock the owner released only after its context
-      // was saved (after_switch): it is parked, and nobody else wakes it.
+    // An exclusive waiter was claimed under the lock its owner released only
+    // after its context was saved (after_switch): it is parked, and nobody
+    // else wakes it. Any other one is ours to make runnable only if its
+    // park committed (and then its context is saved too).
+    if (exclusive_ || park_state_.exchange(2, std::memory_order_acq_rel) == 1) {
       prefetch_resume(f);
-      f->state.store(fiber_state::runnable, std::memory_order_relaxed);
-      // ready(f, true)'s common case, inline: a wake on a worker of f's
-      // runtime with an empty runnext (a plain store, see ready()).
-      worker* w = this_worker();
-      if (w && w->rt == f->rt && !w->runnext.load(std::memory_order_relaxed)) {
-        w->runnext.store(f, std::memory_order_release);
-        return;
-      }
-      f->rt->ready(f, true);
-      return;
-    }
-    if (park_state_.exchange(2, std::memory_order_acq_rel) == 1) {
-      prefetch_resume(f);  // committed: its context is saved
-      f->state.store(fiber_state::runnable, std::memory_order_relaxed);
-      f->rt->ready(f, true);
+      ready_next(f);
     }
     return;
   }
