@@ -48,26 +48,41 @@ void Emitter::renderPiece(const Piece &P, std::string &Out) const {
     Out += P.Text;
 }
 
-void Emitter::renderPieces(const std::vector<Piece> &Ps,
-                           std::string &Out) const {
-  for (const Piece &P : Ps)
-    renderPiece(P, Out);
+void Emitter::note(const std::string &Out, size_t Mark, uint32_t Src,
+                   uint32_t Len, bool Verbatim) const {
+  if (!Rec || Out.size() == Mark)
+    return;
+  Rec->push_back(Span{static_cast<uint32_t>(Mark),
+                      static_cast<uint32_t>(Out.size() - Mark), Src, Len,
+                      Verbatim});
 }
 
-void Emitter::renderInsertions(const std::vector<Insertion> &Is,
-                               std::string &Out) const {
-  for (const Insertion &I : Is)
-    renderPiece(I.P, Out);
+// Inserted text is recorded against the token it sits at: before it, in
+// its place, or after it. A Piece that splices moved tokens records their own
+// verbatim spans instead.
+void Emitter::renderAt(const Piece &P, uint32_t Src, uint32_t Len,
+                       std::string &Out) const {
+  size_t Mark = Out.size();
+  renderPiece(P, Out);
+  if (P.First < 0)
+    note(Out, Mark, Src, Len, false);
 }
 
 void Emitter::renderToken(int I, std::string &Out) const {
   const Edit &E = Edits[I];
-  renderInsertions(E.Before, Out);
-  if (E.Replaced)
-    renderPieces(E.Replacement, Out);
-  else if (!E.Removed)
+  const Token &T = Toks[I];
+  for (const Insertion &In : E.Before)
+    renderAt(In.P, T.Offset, 0, Out);
+  if (E.Replaced) {
+    for (const Piece &P : E.Replacement)
+      renderAt(P, T.Offset, T.Length, Out);
+  } else if (!E.Removed) {
+    size_t Mark = Out.size();
     Out += Toks.text(I);
-  renderInsertions(E.After, Out);
+    note(Out, Mark, T.Offset, T.Length, true);
+  }
+  for (const Insertion &In : E.After)
+    renderAt(In.P, T.Offset + T.Length, 0, Out);
 }
 
 // Gap text between tokens. A gap inside a moved run keeps only its line
@@ -80,10 +95,13 @@ void Emitter::renderGap(int Tok, bool NewlinesOnly, std::string &Out) const {
   if (Tok < Toks.size() && Edits[Tok].DropGap &&
       Gap.find_first_not_of(" \t") == llvm::StringRef::npos)
     return;
+  size_t Mark = Out.size();
   if (!NewlinesOnly) {
     Out += Gap;
+    note(Out, Mark, Begin, End - Begin, true);
     return;
   }
+  // Only the line breaks stay: they stand for the whole gap.
   for (size_t I = 0; I < Gap.size(); ++I) {
     if (Gap[I] != '\n')
       continue;
@@ -104,18 +122,27 @@ void Emitter::renderGap(int Tok, bool NewlinesOnly, std::string &Out) const {
       Out += '\r';
     Out += '\n';
   }
+  note(Out, Mark, Begin, End - Begin, false);
 }
 
 void Emitter::renderFlat(int First, int Last, std::string &Out) const {
   for (int I = First; I <= Last; ++I) {
     if (I > First && Toks.endOffset(I - 1) != Toks[I].Offset &&
-        !Edits[I].DropGap)
+        !Edits[I].DropGap) {
       Out += ' ';
+      note(Out, Out.size() - 1, Toks.endOffset(I - 1),
+           Toks[I].Offset - Toks.endOffset(I - 1), false);
+    }
     renderToken(I, Out);
   }
 }
 
-std::string Emitter::render() const {
+std::string Emitter::render(std::vector<Span> *Spans) const {
+  Rec = Spans;
+  struct Reset {
+    std::vector<Span> *&R;
+    ~Reset() { R = nullptr; }
+  } ResetRec{Rec};
   std::string Out;
   Out.reserve(Toks.source().size() + Toks.source().size() / 8);
   int N = Toks.size();

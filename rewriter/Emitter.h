@@ -43,6 +43,19 @@ struct Piece {
   }
 };
 
+/// Span ties a run of the rendered text to the input it came from. Verbatim
+/// spans are bytes copied from the input (a token or a gap): offset K of the
+/// span is offset K of its source range. Other spans are text the lowering
+/// inserted; they point at the input range they stand for (a replaced token,
+/// or the empty range before or after the token they were inserted at).
+struct Span {
+  uint32_t Out = 0;
+  uint32_t OutLength = 0;
+  uint32_t Src = 0;
+  uint32_t SrcLength = 0;
+  bool Verbatim = false;
+};
+
 class Emitter {
 public:
   explicit Emitter(const TokenBuffer &Toks);
@@ -58,8 +71,10 @@ public:
   /// `co_await x` reads `::cprime::await(x)`. Line breaks and comments stay.
   void dropGap(int Tok);
 
-  /// Renders the whole file.
-  std::string render() const;
+  /// Renders the whole file. With \p Spans, also records where every byte
+  /// of the result came from: the spans cover the output in order, without
+  /// gaps or overlaps.
+  std::string render(std::vector<Span> *Spans = nullptr) const;
 
 private:
   struct Insertion {
@@ -77,15 +92,20 @@ private:
   };
 
   void renderPiece(const Piece &P, std::string &Out) const;
-  void renderPieces(const std::vector<Piece> &Ps, std::string &Out) const;
-  void renderInsertions(const std::vector<Insertion> &Is,
-                        std::string &Out) const;
+  void renderAt(const Piece &P, uint32_t Src, uint32_t Len,
+                std::string &Out) const;
   void renderToken(int I, std::string &Out) const;
   void renderFlat(int First, int Last, std::string &Out) const;
   void renderGap(int Tok, bool NewlinesOnly, std::string &Out) const;
 
+  // Records Out's bytes from Mark on as one span for [Src, Src+Len).
+  void note(const std::string &Out, size_t Mark, uint32_t Src, uint32_t Len,
+            bool Verbatim) const;
+
   const TokenBuffer &Toks;
   std::vector<Edit> Edits;
+  // Set only while render() records spans.
+  mutable std::vector<Span> *Rec = nullptr;
 };
 
 } // namespace cprime

@@ -52,14 +52,72 @@ RewriteResult rewrite(llvm::StringRef Source, bool Force) {
     lowerSpawn(N, Toks, E);
   for (const AwaitNode &N : Nodes.Awaits)
     lowerAwait(N, Toks, E);
-  Result.Text = E.render();
+  std::vector<Span> Spans;
+  Result.Text = E.render(&Spans);
 
   if (std::count(Result.Text.begin(), Result.Text.end(), '\n') !=
       std::count(Source.begin(), Source.end(), '\n')) {
     Result.Text = Source.str();
     Result.Diags.push_back({DiagID::InternalLineCount, 0});
+    return Result;
   }
+  Result.Map = OffsetMap(std::move(Spans), Source.size(), Result.Text.size());
   return Result;
+}
+
+OffsetMap::OffsetMap(std::vector<Span> S, uint32_t SourceSize, uint32_t OutSize)
+    : Spans(std::move(S)), SourceSize(SourceSize), OutSize(OutSize) {
+  BySrc.resize(Spans.size());
+  for (uint32_t I = 0; I < BySrc.size(); ++I)
+    BySrc[I] = I;
+  std::sort(BySrc.begin(), BySrc.end(), [&](uint32_t A, uint32_t B) {
+    return Spans[A].Src != Spans[B].Src ? Spans[A].Src < Spans[B].Src : A < B;
+  });
+}
+
+uint32_t OffsetMap::toSource(uint32_t Out, bool RangeEnd) const {
+  if (Spans.empty())
+    return Out;
+  if (Out >= OutSize)
+    return SourceSize;
+  auto It = std::upper_bound(
+      Spans.begin(), Spans.end(), Out,
+      [](uint32_t O, const Span &Sp) { return O < Sp.Out; });
+  const Span &Sp = *std::prev(It);
+  if (Sp.Verbatim)
+    return Sp.Src + (Out - Sp.Out);
+  return RangeEnd ? Sp.Src + Sp.SrcLength : Sp.Src;
+}
+
+uint32_t OffsetMap::toRewritten(uint32_t Src, bool RangeEnd) const {
+  if (Spans.empty())
+    return Src;
+  if (Src >= SourceSize)
+    return OutSize;
+  // The span with the greatest Src <= Src that covers it; a verbatim one
+  // maps exactly, an inserted one stands for a replaced token or gap.
+  auto End = std::upper_bound(
+      BySrc.begin(), BySrc.end(), Src,
+      [&](uint32_t S, uint32_t I) { return S < Spans[I].Src; });
+  const Span *Inserted = nullptr;
+  for (auto It = End; It != BySrc.begin();) {
+    const Span &Sp = Spans[*--It];
+    if (Src >= Sp.Src + std::max<uint32_t>(Sp.SrcLength, 1)) {
+      if (Sp.Verbatim)
+        break; // spans are contiguous: nothing earlier covers Src
+      continue;
+    }
+    if (Sp.Verbatim)
+      return Sp.Out + (Src - Sp.Src);
+    if (!Inserted && Sp.SrcLength)
+      Inserted = &Sp;
+  }
+  if (Inserted)
+    return RangeEnd ? Inserted->Out + Inserted->OutLength : Inserted->Out;
+  // A removed token: the next text that came from the input.
+  if (End != BySrc.end())
+    return Spans[*End].Out;
+  return OutSize;
 }
 
 } // namespace cprime

@@ -10,12 +10,38 @@
 #define CPRIME_REWRITER_REWRITE_H
 
 #include "Diagnostics.h"
+#include "Emitter.h"
 
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
 
 namespace cprime {
+
+/// OffsetMap translates byte offsets between the input and the rewritten
+/// text, for tools that show the user's file while a compiler or clangd works
+/// on the rewritten one. Bytes copied from the input map exactly; an offset
+/// inside text the lowering inserted maps to the input range it stands for
+/// (the start, or with \p RangeEnd the end, so a range over inserted text
+/// covers the construct's keyword). A default-constructed map is the
+/// identity.
+class OffsetMap {
+public:
+  OffsetMap() = default;
+  OffsetMap(std::vector<Span> Spans, uint32_t SourceSize, uint32_t OutSize);
+
+  /// The input offset of rewritten offset \p Out.
+  uint32_t toSource(uint32_t Out, bool RangeEnd = false) const;
+  /// The rewritten offset of input offset \p Src.
+  uint32_t toRewritten(uint32_t Src, bool RangeEnd = false) const;
+  bool identity() const { return Spans.empty(); }
+
+private:
+  std::vector<Span> Spans;      // by Out: they tile the rewritten text
+  std::vector<uint32_t> BySrc;  // indexes of Spans, by Src then Out
+  uint32_t SourceSize = 0;
+  uint32_t OutSize = 0;
+};
 
 struct RewriteResult {
   /// The file opts in (SPEC §2). When false nothing else is set.
@@ -25,6 +51,9 @@ struct RewriteResult {
   std::string Text;
   /// Errors at byte offsets of the input.
   DiagnosticList Diags;
+  /// Offsets between the input and Text (the identity when nothing was
+  /// rewritten).
+  OffsetMap Map;
 };
 
 /// rewrite returns the rewritten form of \p Source. With \p Force it skips
