@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Rewrite.h"
+#include "Scanner.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/Basic/DiagnosticIDs.h"
@@ -52,6 +53,32 @@ void report(DiagnosticsEngine &DE, SourceManager &SM, FileID FID,
   DE.setSuppressAllDiagnostics(true);
 }
 
+// The runtime headers the lowering calls into are C++20 (concepts, requires
+// clauses, <coroutine>): an older -std fails deep inside them. requireCxx20 reports one error at the
+// file's opt-in line instead and silences the cascade; it returns false then.
+bool requireCxx20(CompilerInstance &CI, FileID FID, llvm::StringRef Text) {
+  const LangOptions &LO = CI.getLangOpts();
+  if (LO.CPlusPlus && LO.CPlusPlus20)
+    return true;
+  uint32_t Offset = 0;
+  for (llvm::StringRef Rest = Text; !Rest.empty();) {
+    auto [Line, Tail] = Rest.split('\n');
+    if (cprime::isCPrimeEnabled(Line)) {
+      Offset = Line.data() - Text.data();
+      break;
+    }
+    Rest = Tail;
+  }
+  DiagnosticsEngine &DE = CI.getDiagnostics();
+  SourceManager &SM = CI.getSourceManager();
+  DE.Report(SM.getLocForStartOfFile(FID).getLocWithOffset(Offset),
+            DE.getCustomDiagID(DiagnosticsEngine::Error,
+                               "CPrime needs C++20 or later; compile with "
+                               "-std=c++20 (or -std=gnu++20, or newer)"));
+  DE.setSuppressAllDiagnostics(true);
+  return false;
+}
+
 class IncludeHook : public PPCallbacks {
 public:
   IncludeHook(CompilerInstance &CI) : CI(CI), SM(CI.getSourceManager()) {}
@@ -73,6 +100,10 @@ public:
     cprime::RewriteResult R = cprime::rewrite(Buf->getBuffer());
     if (!R.Enabled)
       return;
+    if (!CI.getLangOpts().CPlusPlus20) {
+      Pending[&File->getFileEntry()] = {};
+      return;
+    }
     if (!R.Diags.empty()) {
       Pending[&File->getFileEntry()] = std::move(R.Diags);
       return;
@@ -96,7 +127,8 @@ public:
       return;
     cprime::DiagnosticList Diags = std::move(It->second);
     Pending.erase(It);
-    report(CI.getDiagnostics(), SM, FID, Diags);
+    if (requireCxx20(CI, FID, SM.getBufferData(FID)))
+      report(CI.getDiagnostics(), SM, FID, Diags);
   }
 
 private:
@@ -136,7 +168,7 @@ private:
       return;
     llvm::StringRef Original = SM.getBufferData(Main);
     cprime::RewriteResult R = cprime::rewrite(Original);
-    if (!R.Enabled)
+    if (!R.Enabled || !requireCxx20(CI, Main, Original))
       return;
     if (!R.Diags.empty())
       return report(CI.getDiagnostics(), SM, Main, R.Diags);
