@@ -114,15 +114,19 @@ int runCheck(const std::string &Clangd, const std::string &FileArg,
     if (!CdbDir.empty())
       Argv.push_back("--compile-commands-dir=" + CdbDir);
     Argv.insert(Argv.end(), Pass.begin(), Pass.end());
+    fs::remove_directories(WS.dir()); // exec runs no destructor
     execClangd(Clangd, Argv);
   }
 
-  // The private copy, under a directory of its own so that nothing else
-  // named like it is found beside it.
-  llvm::SmallString<256> Copy(WS.dir());
-  path::append(Copy, "check", path::filename(File));
-  fs::create_directories(path::parent_path(Copy));
-  {
+  // An enabled file is checked as a private copy holding the rewritten text,
+  // under a directory of its own so that nothing else named like it is found
+  // beside it. A file that does not opt in is checked where it is; it still
+  // gets the private database, for the enabled headers it may include.
+  llvm::SmallString<256> Copy(File);
+  if (D.enabled()) {
+    Copy = WS.dir();
+    path::append(Copy, "check", path::filename(File));
+    fs::create_directories(path::parent_path(Copy));
     std::error_code EC;
     llvm::raw_fd_ostream Out(Copy, EC);
     if (EC) {
@@ -130,27 +134,28 @@ int runCheck(const std::string &Clangd, const std::string &FileArg,
       return 1;
     }
     Out << D.clangdText();
-  }
-  std::string Directory;
-  std::vector<std::string> Cmd = WS.commandFor(File, Directory);
-  if (Cmd.empty()) {
-    // No database: clangd's own fallback is a bare `clang`; CPrime needs
-    // C++20 at least.
-    Directory = path::parent_path(File).str();
-    Cmd = {"clang++", "-std=c++20", std::string(File)};
-  }
-  for (std::string &A : Cmd) {
-    llvm::SmallString<256> Abs(A);
-    if (!path::is_absolute(Abs)) {
-      Abs = Directory;
-      path::append(Abs, A);
+    Out.close();
+    std::string Directory;
+    std::vector<std::string> Cmd = WS.commandFor(File, Directory);
+    if (Cmd.empty()) {
+      // No database: clangd's own fallback is a bare `clang`; CPrime needs
+      // C++20 at least.
+      Directory = path::parent_path(File).str();
+      Cmd = {"clang++", "-std=c++20", std::string(File)};
     }
-    path::remove_dots(Abs, true);
-    if (Abs == File)
-      A = std::string(Copy);
+    for (std::string &A : Cmd) {
+      llvm::SmallString<256> Abs(A);
+      if (!path::is_absolute(Abs)) {
+        Abs = Directory;
+        path::append(Abs, A);
+      }
+      path::remove_dots(Abs, true);
+      if (Abs == File)
+        A = std::string(Copy);
+    }
+    Cmd.insert(Cmd.begin() + 1, {"-iquote", path::parent_path(File).str()});
+    WS.addEntry(Copy, Directory, Cmd);
   }
-  Cmd.insert(Cmd.begin() + 1, {"-iquote", path::parent_path(File).str()});
-  WS.addEntry(Copy, Directory, Cmd);
 
   int Pipe[2];
   if (pipe(Pipe))
@@ -163,8 +168,11 @@ int runCheck(const std::string &Clangd, const std::string &FileArg,
     dup2(Pipe[1], STDERR_FILENO);
     close(Pipe[0]);
     close(Pipe[1]);
-    std::vector<std::string> Argv{Clangd, "--check=" + std::string(Copy),
-                                  "--compile-commands-dir=" + WS.dir()};
+    std::vector<std::string> Argv{Clangd, "--check=" + std::string(Copy)};
+    if (HaveDb || D.enabled())
+      Argv.push_back("--compile-commands-dir=" + WS.dir());
+    else if (!CdbDir.empty())
+      Argv.push_back("--compile-commands-dir=" + CdbDir);
     Argv.insert(Argv.end(), Pass.begin(), Pass.end());
     execClangd(Clangd, Argv);
   }
@@ -191,8 +199,9 @@ int runCheck(const std::string &Clangd, const std::string &FileArg,
     auto [L, Tail] = Rest.split('\n');
     Rest = Tail;
     std::string Line = L.str();
-    for (size_t P; (P = Line.find(Copy.str())) != std::string::npos;)
-      Line.replace(P, Copy.size(), File.str());
+    if (Copy != File)
+      for (size_t P; (P = Line.find(Copy.str())) != std::string::npos;)
+        Line.replace(P, Copy.size(), File.str());
     llvm::SmallVector<llvm::StringRef, 4> M;
     if (DiagLine.match(Line, &M)) {
       unsigned N = 0;
