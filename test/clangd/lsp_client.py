@@ -178,6 +178,7 @@ def main():
     inputs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "Inputs")
     texts, uris = {}, {}
     db = []
+    shutil.copy(os.path.join(inputs, "worker.h"), work)
     for name in ("good.cpp", "bad.cpp", "plain.cpp"):
         path = os.path.join(work, name)
         shutil.copy(os.path.join(inputs, name), path)
@@ -260,6 +261,22 @@ def session(c, texts, uris, work):
     check(len(locs) == 1 and locs[0]["uri"] == good and
           (locs[0]["range"]["start"]["line"], locs[0]["range"]["start"]["character"]) == decl,
           "definition of 'origin' from a spawn body is %d:%d: %s" % (decl[0] + 1, decl[1] + 1, locs))
+    # Into an enabled header, past a spawn on the same line.
+    with open(os.path.join(work, "worker.h"), encoding="utf-8") as f:
+        header = f.read()
+    locs = c.request("textDocument/definition", {
+        "textDocument": {"uri": good}, "position": pos(*find(g, "twice(job", offset=1))})
+    locs = locs if isinstance(locs, list) else [locs]
+    twice = find(header, "twice(int")
+    check(len(locs) == 1 and locs[0]["uri"] == "file://" + os.path.join(work, "worker.h") and
+          (locs[0]["range"]["start"]["line"], locs[0]["range"]["start"]["character"]) == twice and
+          slice16(header, locs[0]["range"]) == "twice",
+          "definition of 'twice' is in worker.h at %d:%d, after its spawn: %s" % (
+              twice[0] + 1, twice[1] + 1, locs))
+    h = hover_text(c.request("textDocument/hover", {
+        "textDocument": {"uri": good}, "position": pos(*find(g, "job.join", offset=1))}))
+    check("task<int>" in h,
+          "hover on 'job' = make_task() says task<int>: the header's spawn was lowered:\n" + h)
     refs = c.request("textDocument/references", {
         "textDocument": {"uri": good}, "position": pos(*decl),
         "context": {"includeDeclaration": True}})

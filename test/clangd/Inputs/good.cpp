@@ -1,6 +1,6 @@
 // A correct CPrime file: every construct, with code inside each body.
 #include <cprime/cprime.hpp>
-
+#include "worker.h"
 #include <cstdio>
 
 struct point {
@@ -17,7 +17,7 @@ int main() {
     int v = ch.recv() => {
       total += v + origin.y;
     }
-    default => { std::puts("idle"); }
+    default => { std::puts("idle"); start_worker(ch); auto job = make_task(); total = twice(job.join()); }
   }
   int hits = 0;
   parallel {
