@@ -306,6 +306,20 @@ def session(c, texts, uris, work):
           "%d semantic tokens, each on a token; on the spawn line exactly the user's: %s%s" %
           (len(found), on_spawn, (" BAD: %s" % bad) if bad else ""))
 
+    hints = c.request("textDocument/inlayHint", {
+        "textDocument": {"uri": good},
+        "range": {"start": pos(0, 0), "end": pos(len(lines), 0)}})
+    labels = []
+    for hnt in hints:
+        lab = hnt["label"]
+        lab = lab if isinstance(lab, str) else "".join(p_["value"] for p_ in lab)
+        labels.append("%d:%d %s" % (hnt["position"]["line"] + 1, hnt["position"]["character"] + 1, lab))
+    # Exactly the hints plain C++ would get: none for the runtime calls the
+    # lowering inserted (their parameters are where:, f:, fn:, op:).
+    want = ["12:27 capacity:", "13:16 .x=", "13:19 .y=", "15:21 s:", "15:86 v:",
+            "20:28 s:", "20:93 x:", "26:21 format:"]
+    check(labels == want, "inlay hints are the user's only: %s" % labels)
+
     syms = c.request("textDocument/documentSymbol", {"textDocument": {"uri": good}})
     names = {s["name"]: s for s in syms}
     mainsel = names.get("main", {}).get("selectionRange")

@@ -149,6 +149,7 @@ private:
   void publishDiagnostics(json::Object &Params);
   void patchInitialize(json::Object &Result);
   void mapSemanticTokens(json::Object &Result, llvm::StringRef Uri);
+  void mapInlayHints(json::Value &Result, llvm::StringRef Uri);
 
   bool start(const json::Object *InitParams);
   void toClangd(llvm::StringRef Body) {
@@ -560,6 +561,31 @@ void Server::mapSemanticTokens(json::Object &Result, llvm::StringRef Uri) {
   Result["data"] = std::move(Out);
 }
 
+// Hints about inserted text (parameter names of ::cprime::spawn_detached,
+// deduced types of the lowering's variables) are not the user's: dropped.
+void Server::mapInlayHints(json::Value &Result, llvm::StringRef Uri) {
+  const Document *D = document(Uri);
+  json::Array *Hints = Result.getAsArray();
+  if (!D || !Hints)
+    return walk(Result, Uri, false);
+  json::Array Kept;
+  for (json::Value &H : *Hints) {
+    json::Object *O = H.getAsObject();
+    json::Object *P = O ? O->getObject("position") : nullptr;
+    if (!P)
+      continue;
+    Position At{static_cast<int>(P->getInteger("line").value_or(0)),
+                static_cast<int>(P->getInteger("character").value_or(0))};
+    // A hint sits between tokens: judge by the character before it, too.
+    Position Before{At.Line, std::max(0, At.Character - 1)};
+    if (D->inserted(At, Enc) || D->inserted(Before, Enc))
+      continue;
+    walk(H, Uri, false);
+    Kept.push_back(std::move(H));
+  }
+  Result = std::move(Kept);
+}
+
 void Server::publishDiagnostics(json::Object &Params) {
   auto Uri = Params.getString("uri");
   json::Array *Diags = Params.getArray("diagnostics");
@@ -607,6 +633,8 @@ void Server::fromClangd(std::string Body) {
           else if (RO && (Req.Method == "textDocument/semanticTokens/full" ||
                           Req.Method == "textDocument/semanticTokens/range"))
             mapSemanticTokens(*RO, Req.Uri);
+          else if (Req.Method == "textDocument/inlayHint")
+            mapInlayHints(*Res, Req.Uri);
           else
             walk(*Res, Req.Uri, false);
         }
