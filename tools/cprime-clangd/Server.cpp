@@ -141,8 +141,11 @@ public:
 private:
   // Editor side.
   void fromEditor(std::string Body);
-  void didOpen(json::Object &Msg);
-  void didChange(json::Object &Msg, const std::string &Raw);
+  // Each returns what to send clangd; Mu held.
+  std::string didOpen(json::Object &Msg, const std::string &Raw);
+  std::string didChange(json::Object &Msg, const std::string &Raw);
+  std::string request(json::Object &Msg, llvm::StringRef Method,
+                      const std::string &Raw);
   // clangd side.
   void clangdLoop();
   void fromClangd(std::string Body);
@@ -382,33 +385,34 @@ json::Array Server::cprimeDiagnostics(const Document &D) const {
   return Out;
 }
 
-void Server::didOpen(json::Object &Msg) {
+std::string Server::didOpen(json::Object &Msg, const std::string &Raw) {
   json::Object *TD = nullptr;
   if (auto *P = Msg.getObject("params"))
     TD = P->getObject("textDocument");
   auto Uri = TD ? TD->getString("uri") : std::nullopt;
   auto Text = TD ? TD->getString("text") : std::nullopt;
   if (!Uri || !Text)
-    return;
+    return Raw;
   auto Doc = std::make_unique<Document>();
   Doc->setText(Text->str());
   if (auto P = uriToPath(*Uri); P && WS.header(*P))
     WS.updateHeader(*P, *Text);
-  if (Doc->enabled())
+  bool Enabled = Doc->enabled();
+  if (Enabled)
     (*TD)["text"] = Doc->clangdText();
   Docs[*Uri] = std::move(Doc);
+  // A file that does not opt in goes to clangd as the editor sent it.
+  return Enabled ? str(json::Value(std::move(Msg))) : Raw;
 }
 
-void Server::didChange(json::Object &Msg, const std::string &Raw) {
+std::string Server::didChange(json::Object &Msg, const std::string &Raw) {
   json::Object *Params = Msg.getObject("params");
   json::Object *TD = Params ? Params->getObject("textDocument") : nullptr;
   auto Uri = TD ? TD->getString("uri") : std::nullopt;
   json::Array *Changes = Params ? Params->getArray("contentChanges") : nullptr;
   auto It = Uri ? Docs.find(*Uri) : Docs.end();
-  if (It == Docs.end() || !Changes) {
-    toClangd(Raw);
-    return;
-  }
+  if (It == Docs.end() || !Changes)
+    return Raw;
   Document &D = *It->second;
   bool WasEnabled = D.enabled();
   std::string Text = D.text();
@@ -432,14 +436,36 @@ void Server::didChange(json::Object &Msg, const std::string &Raw) {
   D.setText(std::move(Text));
   if (auto P = uriToPath(*Uri); P && WS.header(*P))
     WS.updateHeader(*P, D.text());
-  if (!WasEnabled && !D.enabled()) {
-    toClangd(Raw);
-    return;
-  }
+  if (!WasEnabled && !D.enabled())
+    return Raw;
   json::Array Whole;
   Whole.push_back(json::Object{{"text", D.clangdText()}});
   (*Params)["contentChanges"] = std::move(Whole);
-  toClangd(str(json::Value(std::move(Msg))));
+  return str(json::Value(std::move(Msg)));
+}
+
+std::string Server::request(json::Object &Msg, llvm::StringRef Method,
+                            const std::string &Raw) {
+  if (Method == "textDocument/didOpen")
+    return didOpen(Msg, Raw);
+  if (Method == "textDocument/didChange")
+    return didChange(Msg, Raw);
+  if (Method == "textDocument/didClose") {
+    if (auto *P = Msg.getObject("params"))
+      if (auto *TD = P->getObject("textDocument"))
+        if (auto U = TD->getString("uri"))
+          Docs.erase(*U);
+    return Raw;
+  }
+  std::string Uri;
+  if (auto *P = Msg.getObject("params"))
+    if (auto *TD = P->getObject("textDocument"))
+      Uri = TD->getString("uri").value_or("").str();
+  if (const json::Value *Id = Msg.get("id"))
+    Requests[str(*Id)] = {Method.str(), Uri};
+  if (json::Value *P = Msg.get("params"))
+    walk(*P, Uri, /*ToClangd=*/true);
+  return str(json::Value(std::move(Msg)));
 }
 
 void Server::fromEditor(std::string Body) {
@@ -473,28 +499,14 @@ void Server::fromEditor(std::string Body) {
   }
   if (*Method == "exit")
     Exit = true;
-  std::lock_guard<std::mutex> L(Mu);
-  if (*Method == "textDocument/didOpen") {
-    didOpen(Msg);
-  } else if (*Method == "textDocument/didChange") {
-    return didChange(Msg, Body);
-  } else if (*Method == "textDocument/didClose") {
-    if (auto *P = Msg.getObject("params"))
-      if (auto *TD = P->getObject("textDocument"))
-        if (auto U = TD->getString("uri"))
-          Docs.erase(*U);
-    return toClangd(Body);
-  } else {
-    std::string Uri;
-    if (auto *P = Msg.getObject("params"))
-      if (auto *TD = P->getObject("textDocument"))
-        Uri = TD->getString("uri").value_or("").str();
-    if (const json::Value *Id = Msg.get("id"))
-      Requests[str(*Id)] = {Method->str(), Uri};
-    if (json::Value *P = Msg.get("params"))
-      walk(*P, Uri, /*ToClangd=*/true);
+  // Built under the lock, written without it: clangd may be blocked writing
+  // to us while we write to it, and the other thread must be free to read.
+  std::string Out;
+  {
+    std::lock_guard<std::mutex> L(Mu);
+    Out = request(Msg, *Method, Body);
   }
-  toClangd(str(json::Value(std::move(Msg))));
+  toClangd(Out);
 }
 
 void Server::clangdLoop() {
