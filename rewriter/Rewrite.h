@@ -35,6 +35,8 @@ public:
   /// The rewritten offset of input offset \p Src.
   uint32_t toRewritten(uint32_t Src, bool RangeEnd = false) const;
   bool identity() const { return Spans.empty(); }
+  /// The spans, in rewritten order (empty for the identity).
+  const std::vector<Span> &spans() const { return Spans; }
 
 private:
   std::vector<Span> Spans;      // by Out: they tile the rewritten text

@@ -44,6 +44,65 @@ cl::opt<bool> LineMarkers(
              "reading it names <file> in diagnostics"),
     cl::cat(Category));
 
+// For tests: checks the offset map of the rewrite against the texts.
+cl::opt<bool> VerifyMap("verify-offset-map", cl::Hidden,
+                        cl::desc("Check the rewrite's offset map; print a "
+                                 "summary instead of the output"),
+                        cl::cat(Category));
+
+// verifyMap checks what tools mapping positions rely on: the spans tile the
+// output; a verbatim span's bytes are the input's; every verbatim byte maps
+// to the input and back exactly; every offset maps into range.
+bool verifyMap(StringRef Source, StringRef Text, const cprime::OffsetMap &M,
+               raw_ostream &OS) {
+  if (M.identity()) {
+    OS << "identity map\n";
+    return Text == Source;
+  }
+  uint32_t Next = 0, Verbatim = 0, Inserted = 0;
+  for (const cprime::Span &S : M.spans()) {
+    if (S.Out != Next || S.OutLength == 0) {
+      OS << "span at " << S.Out << " does not continue at " << Next << "\n";
+      return false;
+    }
+    Next = S.Out + S.OutLength;
+    if (S.Src + S.SrcLength > Source.size() || Next > Text.size()) {
+      OS << "span at " << S.Out << " out of range\n";
+      return false;
+    }
+    if (!S.Verbatim) {
+      Inserted += S.OutLength;
+      continue;
+    }
+    Verbatim += S.OutLength;
+    if (S.OutLength != S.SrcLength ||
+        Text.substr(S.Out, S.OutLength) != Source.substr(S.Src, S.SrcLength)) {
+      OS << "verbatim span at " << S.Out << " differs from input at " << S.Src
+         << "\n";
+      return false;
+    }
+    for (uint32_t K = 0; K < S.OutLength; ++K)
+      if (M.toSource(S.Out + K) != S.Src + K ||
+          M.toRewritten(S.Src + K) != S.Out + K) {
+        OS << "byte " << S.Out + K << " does not map to " << S.Src + K
+           << " and back\n";
+        return false;
+      }
+  }
+  if (Next != Text.size()) {
+    OS << "spans end at " << Next << " of " << Text.size() << "\n";
+    return false;
+  }
+  for (uint32_t I = 0; I <= Source.size(); ++I)
+    if (M.toRewritten(I) > Text.size() || M.toRewritten(I, true) > Text.size()) {
+      OS << "input offset " << I << " maps out of range\n";
+      return false;
+    }
+  OS << "offset map ok: " << Verbatim << " bytes verbatim, " << Inserted
+     << " inserted\n";
+  return true;
+}
+
 // The path as a string literal for #line: backslashes and quotes escaped.
 std::string quoted(StringRef Path) {
   std::string Q = "\"";
@@ -95,6 +154,12 @@ int main(int argc, char **argv) {
     printDiagnostic(Name, Source, D);
   if (!R.Diags.empty())
     return 1;
+
+  if (VerifyMap)
+    return verifyMap(Source, R.Enabled ? StringRef(R.Text) : Source, R.Map,
+                     outs())
+               ? 0
+               : 1;
 
   std::error_code EC;
   raw_fd_ostream Out(Output, EC, sys::fs::OF_None);
