@@ -114,7 +114,7 @@ int runCheck(const std::string &Clangd, const std::string &FileArg,
     if (!CdbDir.empty())
       Argv.push_back("--compile-commands-dir=" + CdbDir);
     Argv.insert(Argv.end(), Pass.begin(), Pass.end());
-    fs::remove_directories(WS.dir()); // exec runs no destructor
+    WS.removeFiles(); // exec runs no destructor
     execClangd(Clangd, Argv);
   }
 

@@ -31,6 +31,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -244,6 +245,9 @@ bool Server::start(const json::Object *InitParams) {
   if (Child < 0)
     return false;
   if (Child == 0) {
+    sigset_t None;
+    sigemptyset(&None);
+    pthread_sigmask(SIG_SETMASK, &None, nullptr);
     dup2(In[0], STDIN_FILENO);
     dup2(Out[1], STDOUT_FILENO);
     close(In[0]);
@@ -272,6 +276,23 @@ bool Server::start(const json::Object *InitParams) {
 
 int Server::run() {
   signal(SIGPIPE, SIG_IGN);
+  // An editor that gives up on a clean shutdown sends SIGTERM (or the
+  // terminal SIGHUP/SIGINT): stop clangd and remove the private directory.
+  // The signals are blocked in every thread and taken by one that sigwait()s.
+  sigset_t Stop;
+  sigemptyset(&Stop);
+  sigaddset(&Stop, SIGTERM);
+  sigaddset(&Stop, SIGHUP);
+  sigaddset(&Stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &Stop, nullptr);
+  std::thread([this, Stop] {
+    int Sig = 0;
+    sigwait(&Stop, &Sig);
+    if (Child > 0)
+      kill(Child, SIGTERM);
+    WS.removeFiles();
+    _exit(128 + Sig);
+  }).detach();
   Reader R(STDIN_FILENO);
   std::string Body;
   while (!Exit && R.next(Body)) {

@@ -21,7 +21,9 @@ namespace path = llvm::sys::path;
 
 Workspace::Workspace() = default;
 
-Workspace::~Workspace() {
+Workspace::~Workspace() { removeFiles(); }
+
+void Workspace::removeFiles() const {
   if (!Dir.empty())
     fs::remove_directories(Dir);
 }

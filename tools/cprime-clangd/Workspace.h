@@ -50,6 +50,8 @@ public:
 
   /// The private directory (overlay, rewritten headers, compile database).
   const std::string &dir() const { return Dir; }
+  /// Removes the private directory (the destructor does too).
+  void removeFiles() const;
 
   /// Rewrites header \p Path (absolute) from \p Text, as the editor has it.
   void updateHeader(llvm::StringRef Path, llvm::StringRef Text);
