@@ -25,6 +25,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <atomic>
 #include <cerrno>
 #include <map>
 #include <mutex>
@@ -186,7 +187,8 @@ private:
     std::string Method, Uri;
   };
   std::map<std::string, Request> Requests;
-  bool Exit = false; // the editor sent `exit`
+  // The editor sent `exit` or closed its end: clangd's end is expected next.
+  std::atomic<bool> Exit{false};
 };
 
 // Finds the project root from initialize's params.
@@ -304,6 +306,7 @@ int Server::run() {
   }
   // After `exit`, or when the editor is gone: clangd sees end of input and
   // finishes; its status is ours.
+  Exit = true;
   if (ClangdIn >= 0)
     close(ClangdIn);
   int Status = 0;
@@ -535,6 +538,16 @@ void Server::clangdLoop() {
   std::string Body;
   while (R.next(Body))
     fromClangd(std::move(Body));
+  if (Exit)
+    return;
+  // clangd is gone on its own (crashed, or could not start): end too, so
+  // that the editor sees the server stop and can restart it, rather than
+  // waiting forever for answers.
+  int Status = 0;
+  waitpid(Child, &Status, 0);
+  llvm::errs() << "cprime-clangd: " << ClangdPath << " exited unexpectedly\n";
+  WS.removeFiles();
+  _exit(WIFEXITED(Status) && WEXITSTATUS(Status) ? WEXITSTATUS(Status) : 1);
 }
 
 void Server::patchInitialize(json::Object &Result) {
