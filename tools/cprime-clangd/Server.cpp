@@ -177,7 +177,7 @@ private:
   std::vector<std::string> Args;
   Workspace WS;
   int ClangdIn = -1, ClangdOut = -1;
-  pid_t Child = -1;
+  std::atomic<pid_t> Child{-1};
   std::thread ClangdThread;
   std::mutex ClangdMu, EditorMu, Mu;
   // Under Mu.
@@ -240,32 +240,39 @@ bool Server::start(const json::Object *InitParams) {
   else if (!CdbDir.empty())
     Pass.push_back("--compile-commands-dir=" + CdbDir);
 
+  // Everything the child needs is prepared before fork(): between fork and
+  // exec only async-signal-safe calls are allowed (other threads exist).
+  std::vector<char *> Argv;
+  Argv.push_back(const_cast<char *>(ClangdPath.c_str()));
+  for (std::string &A : Pass)
+    Argv.push_back(A.data());
+  Argv.push_back(nullptr);
+  std::string CannotRun = "cprime-clangd: cannot run " + ClangdPath + ": ";
   int In[2], Out[2];
   if (pipe(In) || pipe(Out))
     return false;
-  Child = fork();
-  if (Child < 0)
+  pid_t Pid = fork();
+  if (Pid < 0)
     return false;
-  if (Child == 0) {
+  if (Pid == 0) {
     sigset_t None;
     sigemptyset(&None);
     pthread_sigmask(SIG_SETMASK, &None, nullptr);
+    signal(SIGPIPE, SIG_DFL);
     dup2(In[0], STDIN_FILENO);
     dup2(Out[1], STDOUT_FILENO);
     close(In[0]);
     close(In[1]);
     close(Out[0]);
     close(Out[1]);
-    std::vector<char *> Argv;
-    Argv.push_back(const_cast<char *>(ClangdPath.c_str()));
-    for (std::string &A : Pass)
-      Argv.push_back(A.data());
-    Argv.push_back(nullptr);
     execvp(Argv[0], Argv.data());
-    llvm::errs() << "cprime-clangd: cannot run " << ClangdPath << ": "
-                 << strerror(errno) << "\n";
+    const char *Why = strerror(errno);
+    writeAll(STDERR_FILENO, CannotRun);
+    writeAll(STDERR_FILENO, Why);
+    writeAll(STDERR_FILENO, "\n");
     _exit(127);
   }
+  Child = Pid;
   close(In[0]);
   close(Out[1]);
   fcntl(In[1], F_SETFD, FD_CLOEXEC);
