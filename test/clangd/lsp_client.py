@@ -393,13 +393,23 @@ def session(c, texts, uris, work):
               ", ".join("%d:%d" % (l + 1, c_ + 1) for l, c_ in want),
               "\n".join("  %d:%d [%s] %s" % (p[0] + 1, p[1] + 1, s, m) for p, s, m, _ in got)))
 
-    # Fixing the CPrime error leaves the C++ ones.
+    # An edit that leaves clangd's text as it was (here: `;` typed over
+    # `;` on the blanked line) still gets diagnostics for its version.
     l7, c7 = find(b, "spawn;")
     c.notify("textDocument/didChange", {
         "textDocument": {"uri": bad, "version": 2},
         "contentChanges": [{"range": {"start": pos(l7, c7 + 5), "end": pos(l7, c7 + 6)},
-                            "text": " ch.close();"}]})
+                            "text": ";"}]})
     d = c.diagnostics_for(bad, 2)
+    again = sorted((x["range"]["start"]["line"], x["range"]["start"]["character"]) for x in d)
+    check(again == sorted(want), "an edit clangd does not see republishes the same 3 diagnostics")
+
+    # Fixing the CPrime error leaves the C++ ones.
+    c.notify("textDocument/didChange", {
+        "textDocument": {"uri": bad, "version": 3},
+        "contentChanges": [{"range": {"start": pos(l7, c7 + 5), "end": pos(l7, c7 + 6)},
+                            "text": " ch.close();"}]})
+    d = c.diagnostics_for(bad, 3)
     got = sorted((x["range"]["start"]["line"], x["range"]["start"]["character"]) for x in d)
     check(got == sorted(want[1:]),
           "after 'spawn;' becomes 'spawn ch.close();' only the type errors stay")

@@ -187,6 +187,10 @@ private:
     std::string Method, Uri;
   };
   std::map<std::string, Request> Requests;
+  // clangd's last diagnostics per enabled file, mapped and filtered.
+  llvm::StringMap<json::Array> LastClangd;
+  // Messages for the editor made while handling one of its messages.
+  std::vector<std::string> PendingToEditor;
   // The editor sent `exit` or closed its end: clangd's end is expected next.
   std::atomic<bool> Exit{false};
 };
@@ -446,6 +450,7 @@ std::string Server::didChange(json::Object &Msg, const std::string &Raw) {
     return Raw;
   Document &D = *It->second;
   bool WasEnabled = D.enabled();
+  std::string Before = D.clangdText();
   std::string Text = D.text();
   for (json::Value &C : *Changes) {
     json::Object *CO = C.getAsObject();
@@ -469,6 +474,22 @@ std::string Server::didChange(json::Object &Msg, const std::string &Raw) {
     WS.updateHeader(*P, D.text());
   if (!WasEnabled && !D.enabled())
     return Raw;
+  // clangd need not publish again for text it already has (an edit inside
+  // a blanked line): the CPrime errors may have changed all the same.
+  if (D.clangdText() == Before) {
+    auto Last = LastClangd.find(*Uri);
+    json::Array Diags = Last == LastClangd.end() ? json::Array() : Last->second;
+    for (json::Value &V : cprimeDiagnostics(D))
+      Diags.push_back(std::move(V));
+    json::Object Note{
+        {"jsonrpc", "2.0"},
+        {"method", "textDocument/publishDiagnostics"},
+        {"params", json::Object{{"uri", *Uri},
+                                {"diagnostics", std::move(Diags)}}}};
+    if (auto V = TD->getInteger("version"))
+      (*Note.getObject("params"))["version"] = *V;
+    PendingToEditor.push_back(str(json::Value(std::move(Note))));
+  }
   json::Array Whole;
   Whole.push_back(json::Object{{"text", D.clangdText()}});
   (*Params)["contentChanges"] = std::move(Whole);
@@ -484,8 +505,10 @@ std::string Server::request(json::Object &Msg, llvm::StringRef Method,
   if (Method == "textDocument/didClose") {
     if (auto *P = Msg.getObject("params"))
       if (auto *TD = P->getObject("textDocument"))
-        if (auto U = TD->getString("uri"))
+        if (auto U = TD->getString("uri")) {
           Docs.erase(*U);
+          LastClangd.erase(*U);
+        }
     return Raw;
   }
   std::string Uri;
@@ -533,11 +556,15 @@ void Server::fromEditor(std::string Body) {
   // Built under the lock, written without it: clangd may be blocked writing
   // to us while we write to it, and the other thread must be free to read.
   std::string Out;
+  std::vector<std::string> Notes;
   {
     std::lock_guard<std::mutex> L(Mu);
     Out = request(Msg, *Method, Body);
+    Notes.swap(PendingToEditor);
   }
   toClangd(Out);
+  for (const std::string &N : Notes)
+    toEditor(N);
 }
 
 void Server::clangdLoop() {
@@ -657,6 +684,7 @@ void Server::publishDiagnostics(json::Object &Params) {
       Kept.push_back(std::move(V));
     }
   }
+  LastClangd[*Uri] = Kept;
   for (json::Value &V : cprimeDiagnostics(*D))
     Kept.push_back(std::move(V));
   Params["diagnostics"] = std::move(Kept);
