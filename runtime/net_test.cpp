@@ -6,10 +6,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -199,6 +203,55 @@ TEST_P(net_test, read_reports_eof_and_unexpected_eof) {
     EXPECT_FALSE(s.read_exact(buf, 1));
     EXPECT_EQ(s.read(buf, 8), 0u);
     EXPECT_EQ(s.peer_address(), c.local_address());
+  });
+}
+
+// The span and string overloads, in the spellings C++20 code holds buffers
+// in: every form must move exactly the bytes it names (a literal without its
+// '\0', a span's size, a container's size) and read into exactly its extent.
+TEST_P(net_test, span_and_string_overloads_move_exactly_their_bytes) {
+  run([] {
+    auto ln = net::tcp_listener::bind("127.0.0.1:0");
+    auto c = net::tcp_stream::connect(ln.local_address(), 5s);
+    auto s = ln.accept();
+
+    const std::array<std::byte, 3> bytes{std::byte{1}, std::byte{2}, std::byte{3}};
+    c.write_all(std::span<const std::byte>(bytes));    // const byte span
+    std::vector<char> chars{'d', 'e'};
+    c.write_all(chars);                                  // vector<char> → span<const char>
+    c.write_all(std::span(chars).first(1));              // span<char> → span<const char>
+    const std::vector<unsigned char> uchars{'f', 'g'};
+    c.write_all(uchars);                                 // span<const unsigned char>
+    c.write_all("hi");                                   // literal: 2 bytes, no '\0'
+    c.write_all(std::string("jk"));                      // std::string
+    c.write_all(std::string_view("lmn").substr(1));      // string_view: "mn"
+    std::array<std::byte, 2> more{std::byte{'o'}, std::byte{'p'}};
+    size_t w = 0;
+    while (w < more.size()) w += c.write(std::span(more).subspan(w));  // span<byte>
+    EXPECT_EQ(c.write("q"), 1u);                         // write(): literal without '\0'
+    c.shutdown(net::shutdown_how::write);
+
+    std::array<std::byte, 3> b3{};
+    ASSERT_TRUE(s.read_exact(b3));                       // span<std::byte>
+    EXPECT_EQ(b3, bytes);
+    std::string str(3, '\0');
+    ASSERT_TRUE(s.read_exact(str));                      // std::string → span<char>
+    EXPECT_EQ(str, "ded");
+    unsigned char u[2];
+    ASSERT_TRUE(s.read_exact(u));                        // C array → span<unsigned char>
+    EXPECT_EQ(u[0], 'f');
+    EXPECT_EQ(u[1], 'g');
+    std::vector<char> rest;
+    char buf[4];
+    while (size_t n = s.read(buf)) {                     // char[4] → span<char>, at most 4
+      ASSERT_LE(n, sizeof buf);
+      rest.insert(rest.end(), buf, buf + n);
+    }
+    EXPECT_EQ(std::string(rest.begin(), rest.end()), "hijkmnopq");
+    std::byte none[1];
+    EXPECT_EQ(s.read(std::span<std::byte>(none)), 0u);  // end of stream
+    EXPECT_FALSE(s.read_exact(std::span<std::byte>(none)));
+    EXPECT_EQ(s.read(std::span<char>()), 0u);            // empty span: 0, no wait
   });
 }
 

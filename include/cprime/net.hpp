@@ -49,6 +49,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -131,23 +132,56 @@ class tcp_stream {
   // adopt(fd) takes ownership of a connected socket (made non-blocking here).
   static tcp_stream adopt(int fd);
 
+  // Every read and write takes a pointer and a length or a std::span: of
+  // std::byte, char or unsigned char (so std::array, std::vector, std::string
+  // and C arrays of those convert), e.g.
+  //   std::array<std::byte, 4096> buf;  size_t n = s.read(buf);
+  //   s.write_all(std::span(buf).first(n));
+  // The writes also take anything convertible to std::string_view ("text",
+  // std::string): a string literal writes its characters, not its '\0'.
+
   // read() reads at least 1 and at most n bytes into buf, parking until some
   // arrive; returns 0 at end of stream (or when n == 0). Throws on reset.
   size_t read(void* buf, size_t n);
+  size_t read(std::span<std::byte> buf) { return read(buf.data(), buf.size()); }
+  size_t read(std::span<char> buf) { return read(buf.data(), buf.size()); }
+  size_t read(std::span<unsigned char> buf) { return read(buf.data(), buf.size()); }
 
   // read_exact() fills buf with exactly n bytes: true when filled, false if
   // the stream ended before the first byte; throws
   // std::system_error(net::error::unexpected_eof) if it ended in between.
   bool read_exact(void* buf, size_t n);
+  bool read_exact(std::span<std::byte> buf) { return read_exact(buf.data(), buf.size()); }
+  bool read_exact(std::span<char> buf) { return read_exact(buf.data(), buf.size()); }
+  bool read_exact(std::span<unsigned char> buf) { return read_exact(buf.data(), buf.size()); }
 
   // write() writes at least 1 and at most n bytes (n > 0), parking until the
   // socket takes some; returns how many.
   size_t write(const void* buf, size_t n);
+  size_t write(std::span<const std::byte> buf) { return write(buf.data(), buf.size()); }
+  size_t write(std::span<const char> buf) { return write(buf.data(), buf.size()); }
+  size_t write(std::span<const unsigned char> buf) { return write(buf.data(), buf.size()); }
+  // The string form is a template so that it is the exact match for string
+  // literals and std::string, which convert to std::span<const char> too.
+  template <class S>
+    requires std::is_convertible_v<const S&, std::string_view>
+  size_t write(const S& s) {
+    const std::string_view v(s);
+    return write(v.data(), v.size());
+  }
 
   // write_all() writes all n bytes, parking as needed. Throws on EPIPE /
   // ECONNRESET (the peer went away) with no SIGPIPE.
   void write_all(const void* buf, size_t n);
-  void write_all(std::string_view s) { write_all(s.data(), s.size()); }
+  void write_all(std::span<const std::byte> buf) { write_all(buf.data(), buf.size()); }
+  void write_all(std::span<const char> buf) { write_all(buf.data(), buf.size()); }
+  void write_all(std::span<const unsigned char> buf) { write_all(buf.data(), buf.size()); }
+  template <class S>
+    requires std::is_convertible_v<const S&, std::string_view>
+  void write_all(const S& s) {
+    const std::string_view v(s);
+    write_all(v.data(), v.size());
+  }
 
   // shutdown() ends one or both directions: shutdown(write) sends FIN after
   // the queued data; shutdown(read) makes a parked read return 0. A
