@@ -19,10 +19,13 @@
 
 #include <boost/fiber/all.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -99,6 +102,26 @@ class wait_group {
 
 inline double ns_since(clock::time_point start) {
   return std::chrono::duration<double, std::nano>(clock::now() - start).count();
+}
+
+// status_kib(field) reads a "Field:   N kB" line of /proc/self/status
+// (VmRSS, VmHWM: the peak RSS).
+inline long status_kib(const char* field) {
+  std::ifstream f("/proc/self/status");
+  const std::string key = std::string(field) + ":";
+  for (std::string line; std::getline(f, line);)
+    if (line.rfind(key, 0) == 0) return std::atol(line.c_str() + key.size());
+  return -1;
+}
+
+// sleep_us(i) is sleeper i's duration in [0, 1000000) µs: splitmix64's
+// output for state seed + (i+1)·golden, seed 20261202 (as bench/common.hpp).
+inline long sleep_us(long i) {
+  std::uint64_t z = 20261202ull + (std::uint64_t(i) + 1) * 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
+  return long(z % 1000000);
 }
 
 inline void print(const char* workload, unsigned threads, double metric, const char* unit) {
