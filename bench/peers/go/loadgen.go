@@ -3,7 +3,7 @@
 // loadgen: the one echo load generator every server is measured with. Opens
 // -conns connections to -addr, each sending a -size-byte request and reading
 // the same bytes back, in a closed loop for -duration; verifies every reply.
-// Prints the BENCH.md line for the server under test (-peer, -threads label it).
+// Prints the result line for the server under test (-peer, -threads label it).
 package main
 
 import (
