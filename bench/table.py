@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""table.py RESULTS [--md OUT --command CMD --note NOTE...]: the scripts/bench table.
+"""table.py RESULTS [--md OUT --command CMD... --note NOTE...]: the scripts/bench table.
 
 RESULTS holds the benchmark programs' lines
   workload=<w> peer=<p> threads=<n> metric=<v> unit=<u>
@@ -162,7 +162,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("results")
     ap.add_argument("--md")
-    ap.add_argument("--command", default="")
+    ap.add_argument("--command", action="append", default=[])
     ap.add_argument("--note", action="append", default=[])
     a = ap.parse_args()
     data, keys, failures = load(a.results)
@@ -181,7 +181,7 @@ def main():
         "",
         f"- Date: {now}",
         f"- Machine: {machine()}",
-        f"- Command: `{a.command}`",
+        "- Command: " + "; then ".join(f"`{c}`" for c in a.command),
     ]
     md += [f"- {n}" for n in a.note]
     md += [
