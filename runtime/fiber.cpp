@@ -76,14 +76,17 @@ void fiber_init(fiber* f, char* lo, char* top) noexcept {
 #endif
 }
 
+// check_stack() runs at every switch away from f (on the next context's
+// stack). Slots without a guard zone rely on it: a saved stack pointer past
+// the stack's end, or an overwritten canary, is an overflow (see
+// stack_pool.cpp). It also notes a deep stack for give_back().
 void check_stack(fiber* f) noexcept {
-  if ((f->canary && !canary_ok(f->canary)) ||
-      reinterpret_cast<char*>(f->ctx) < f->stack_lo + 64) {
-    fatal("stack overflow in the coroutine spawned at %s:%u (stack size %zu bytes; "
-          "raise it with runtime::builder().stack_size())",
-          f->where.file ? f->where.file : "<unknown>", f->where.line,
-          f->rt ? f->rt->stack_size_ : std::size_t(0));
-  }
+  char* sp = reinterpret_cast<char*>(f->ctx);
+  if (sp < f->stack_lo + 64) [[unlikely]]
+    stack_overflow(f, sp, "seen at a switch: its stack pointer was past the end");
+  if (f->canary && !canary_ok(f->canary)) [[unlikely]]
+    stack_overflow(f, f->canary, "seen at a switch: the canary below its stack was overwritten");
+  if (sp < f->stack_hi - stack_pool::keep_bytes) f->deep = true;
 }
 
 // after_switch_inline() is after_switch(), inlined into the switch paths
@@ -194,8 +197,15 @@ void fiber_release(worker* w, fiber* f) noexcept {
 #endif
   char* slot = f->slot;
   runtime_impl* rt = f->rt;
+  stack_pool& pool = rt->pool_of(slot);
+  // A dead coroutine that overflowed into its gap (no guard zone) and never
+  // switched there is caught now; then its deep pages go back to the kernel.
+  if (pool.zone_written(slot)) [[unlikely]]
+    stack_overflow(f, stack_pool::untag(slot) + stack_pool::zone_bytes,
+                   "seen at its exit: the gap below its stack was written");
+  pool.give_back(slot, f->deep);
   f->state.store(fiber_state::free, std::memory_order_release);
-  rt->stacks().free(w && w->rt == rt ? w : nullptr, slot);
+  pool.free(w && w->rt == rt && &pool == &rt->stacks() ? w : nullptr, slot);
 }
 
 prepared_fiber fiber_prepare(const spawn_options& o, std::size_t size, std::size_t align,
@@ -205,14 +215,16 @@ prepared_fiber fiber_prepare(const spawn_options& o, std::size_t size, std::size
   if (!rt) rt = default_runtime();
   worker* w = this_worker();
   if (w && w->rt != rt) w = nullptr;
-  char* slot = rt->stacks().alloc(w);
+  stack_pool& pool = o.stack_size ? rt->pool_for(o.stack_size) : rt->stacks();
+  worker* cache = &pool == &rt->stacks() ? w : nullptr;  // larger pools have no worker cache
+  char* slot = pool.alloc(cache);
   char *lo, *hi;
   uint64_t* canary;
-  rt->stacks().layout(slot, &lo, &hi, &canary);
+  pool.layout(slot, &lo, &hi, &canary);
   auto down = [](char* p, std::size_t a) {
     return reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(p) & ~(uintptr_t(a) - 1));
   };
-  char* top = reinterpret_cast<char*>(fiber_in_slot(stack_pool::untag(slot), rt->stacks().slot_size()));
+  char* top = reinterpret_cast<char*>(fiber_in_slot(stack_pool::untag(slot), pool.slot_size()));
   fiber* f = ::new (top) fiber;
   f->stack_hi = hi;
   f->slot = slot;
@@ -232,14 +244,14 @@ prepared_fiber fiber_prepare(const spawn_options& o, std::size_t size, std::size
   }
   if (align < 16) align = 16;
   char* stack_top = top;
-  if (size <= rt->stack_size_ / 8) {
+  if (size <= pool.stack_size() / 8) {
     f->closure = down(top - size, align);
     stack_top = static_cast<char*>(f->closure);
   } else {
     std::size_t bytes = (size + align - 1) / align * align;
     f->closure = std::aligned_alloc(align, bytes);
     if (!f->closure) {
-      rt->stacks().free(w, slot);
+      pool.free(cache, slot);
       throw std::bad_alloc();
     }
     f->closure_on_heap = true;

@@ -100,6 +100,7 @@ struct fiber : exec_ctx {
   void* closure = nullptr;
   task_state_base* task = nullptr;
   bool closure_on_heap = false;
+  bool deep = false;             // seen below its stack's keep line at a switch (stack_pool::give_back)
   site where;
   uint64_t id = 0;
 #ifdef CPRIME_TSAN_FIBERS
@@ -169,21 +170,37 @@ struct alignas(64) worker {
 // See stack_pool.cpp for the layout.
 class stack_pool {
  public:
-  explicit stack_pool(std::size_t stack_size);
+  // stack_size: usable bytes below the slot's top page (rounded up to pages).
+  // cls: the pool's size class, carried in its slots' tags (runtime_impl::pool).
+  explicit stack_pool(std::size_t stack_size, unsigned cls = 0);
   ~stack_pool();
   std::size_t slot_size() const noexcept { return slot_size_; }
+  std::size_t stack_size() const noexcept { return stack_size_; }
   // alloc()/free() go through the calling worker's cache when w != nullptr.
   char* alloc(worker* w);
   void free(worker* w, char* slot) noexcept;
   void flush(worker* w) noexcept;
-  // Entries are tagged slot addresses (low bits: kind); untag() gives the base.
+  // Entries are tagged slot addresses (low bits: kind and size class);
+  // untag() gives the base.
   static constexpr uintptr_t tag_guarded = 1, tag_first = 2;
+  static constexpr unsigned cls_shift = 2, max_classes = 16;
   static char* untag(char* e) noexcept {
     return reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(e) & ~uintptr_t{4095});
   }
+  static unsigned cls_of(char* e) noexcept {
+    return unsigned(reinterpret_cast<uintptr_t>(e) >> cls_shift) & (max_classes - 1);
+  }
   // layout(slot) returns [lo, hi) of the stack proper, and the canary zone
-  // (null when a guard page protects the slot).
+  // (null when a guard zone protects the slot).
   void layout(char* slot, char** lo, char** hi, uint64_t** canary) const noexcept;
+  // zone_written(slot): an unguarded slot's bottom zone (below lo) holds a
+  // non-zero word where an overflow would first write it.
+  bool zone_written(char* slot) const noexcept;
+  // give_back(slot, deep): returns the pages of a dead coroutine's stack
+  // below its top keep_bytes to the kernel when it was deep (deep: it was
+  // seen below that line at a switch) or when probes below the line read
+  // non-zero. An exited coroutine's stack holds nothing anyone may point into.
+  void give_back(char* slot, bool deep) noexcept;
   // for_each_slot(fn) visits every slot ever carved (dump, liveness).
   template <class Fn>
   void for_each_slot(Fn&& fn) {
@@ -194,6 +211,12 @@ class stack_pool {
   std::size_t live_slots() noexcept;
   std::size_t slab_count() noexcept;
   static constexpr std::size_t top_reserve = 256;  // neighbour canary zone at a slot's top
+  static constexpr std::size_t zone_bytes = 64 << 10;  // below each stack: guard or gap
+  static constexpr std::size_t keep_bytes = 32 << 10;  // a recycled stack keeps these
+  // guarded_budget(): slots with a PROT_NONE zone, process-wide
+  // (vm.max_map_count / 8: two mappings per guarded slot, so at most a
+  // quarter of the mappings a process may have).
+  static std::size_t guarded_budget() noexcept;
 
  private:
   struct slab {
@@ -201,10 +224,12 @@ class stack_pool {
     std::size_t bytes;
     char* base;        // first slot
     std::size_t count;
-    bool guarded;      // every slot has a PROT_NONE page at its bottom
+    bool guarded;      // every slot has a PROT_NONE zone at its bottom
   };
   void grow_locked();
+  std::size_t stack_size_;
   std::size_t slot_size_;
+  unsigned cls_;
   std::mutex mu_;
   std::vector<slab> slabs_;      // guarded by mu_
   std::vector<char*> free_;      // guarded by mu_
@@ -262,6 +287,22 @@ class runtime_impl {
   std::size_t nworkers() const noexcept { return workers_.size(); }
   bool stopping() const noexcept { return stopping_.load(std::memory_order_acquire); }
   stack_pool& stacks() noexcept { return stacks_; }
+  // Larger stacks asked for per spawn (spawn_options::stack_size) come from
+  // pools of default << cls bytes (cls >= 1), made on first use and kept for
+  // the runtime's life. pool_for(bytes) picks the smallest that holds bytes;
+  // pool_of(slot) is the pool a tagged slot came from.
+  stack_pool& pool_for(std::size_t bytes);
+  stack_pool& pool_of(char* slot) noexcept {
+    unsigned c = stack_pool::cls_of(slot);
+    return c ? *big_stacks_[c].load(std::memory_order_acquire) : stacks_;
+  }
+  // for_each_pool(fn) visits the default pool and every larger one made.
+  template <class Fn>
+  void for_each_pool(Fn&& fn) {
+    fn(stacks_);
+    for (unsigned c = 1; c < stack_pool::max_classes; ++c)
+      if (stack_pool* p = big_stacks_[c].load(std::memory_order_acquire)) fn(*p);
+  }
   blocking_pool& blocking() noexcept { return blocking_; }
   worker* worker_at(std::size_t i) noexcept { return workers_[i]; }
 
@@ -304,6 +345,8 @@ class runtime_impl {
   // Read on every pick: kept off the lines that workers write.
   alignas(64) std::vector<worker*> workers_;
   alignas(64) stack_pool stacks_;
+  std::mutex big_stacks_mu_;  // serialises making a pool; readers load big_stacks_
+  std::atomic<stack_pool*> big_stacks_[stack_pool::max_classes] = {};
   blocking_pool blocking_;
 
   alignas(64) std::mutex global_mu_;
@@ -379,7 +422,20 @@ void check_deadlock_and_exit() noexcept;  // called by the monitor
 // detector quiet while > 0.
 std::atomic<int>& io_waiters() noexcept;
 
+// fatal() prints "cprime: fatal: <message>" to stderr in one write and aborts.
 [[noreturn]] void fatal(const char* fmt, ...) noexcept __attribute__((format(printf, 1, 2)));
+
+// overflow.cpp: stack overflow reports (docs/runtime.md, "Stacks").
+// overflow_handler_install() installs the process's SIGSEGV handler once
+// (idempotent); overflow_thread_start()/stop() give the calling worker
+// thread an alternate signal stack, which the handler runs on (the faulting
+// stack has no room left).
+void overflow_handler_install() noexcept;
+void overflow_thread_start() noexcept;
+void overflow_thread_stop() noexcept;
+// stack_overflow(f, addr, how) reports that f overflowed its stack and
+// aborts: "coroutine N spawned at file:line overflowed its K KiB stack".
+[[noreturn]] void stack_overflow(const fiber* f, const void* addr, const char* how) noexcept;
 
 }  // namespace cprime::detail
 

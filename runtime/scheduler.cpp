@@ -121,12 +121,22 @@ std::atomic<int>& io_waiters() noexcept {
 }
 
 void fatal(const char* fmt, ...) noexcept {
+  // Formatted first, then one write(2): the message is never cut off by a
+  // crash in the middle of printing, nor interleaved with another thread's.
+  char buf[1024] = "cprime: fatal: ";
+  std::size_t at = std::strlen(buf);
   std::va_list ap;
   va_start(ap, fmt);
-  std::fputs("cprime: fatal: ", stderr);
-  std::vfprintf(stderr, fmt, ap);
-  std::fputc('\n', stderr);
+  int n = std::vsnprintf(buf + at, sizeof buf - at - 1, fmt, ap);
   va_end(ap);
+  if (n > 0) at += std::min<std::size_t>(std::size_t(n), sizeof buf - at - 2);
+  buf[at++] = '\n';
+  std::fflush(stderr);
+  for (std::size_t done = 0; done < at;) {
+    ssize_t k = ::write(2, buf + done, at - done);
+    if (k <= 0) break;
+    done += std::size_t(k);
+  }
   std::abort();
 }
 
@@ -189,7 +199,7 @@ runtime_impl* default_runtime() {
     }
     if (n == 0) n = 1;
     // Leaked on purpose: never torn down, so exit with coroutines running is safe.
-    auto* r = new runtime_impl(n, 128, "cprime-worker", 128 * 1024);
+    auto* r = new runtime_impl(n, 128, "cprime-worker", runtime::builder::default_stack_size);
     r->start();
     return r;
   }();
@@ -218,9 +228,11 @@ runtime_impl::runtime_impl(std::size_t workers, std::size_t blocking, std::strin
 
 runtime_impl::~runtime_impl() {
   for (worker* w : workers_) delete w;
+  for (auto& p : big_stacks_) delete p.load(std::memory_order_relaxed);
 }
 
 void runtime_impl::start() {
+  overflow_handler_install();
   monitor_ensure_started();
   for (worker* w : workers_) w->thread = std::thread([this, w] { worker_main(w); });
   register_runtime(this);
@@ -248,7 +260,9 @@ bool runtime_impl::shutdown() noexcept {
   // Wakers on other threads (timers, the poller, other runtimes) may still be
   // inside ready(); see there.
   while (foreign_wakers_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
-  return stacks_.live_slots() == 0;
+  std::size_t live = 0;
+  for_each_pool([&](stack_pool& p) { live += p.live_slots(); });
+  return live == 0;
 }
 
 void runtime_impl::worker_main(worker* w) {
@@ -256,11 +270,13 @@ void runtime_impl::worker_main(worker* w) {
   std::string name = name_.substr(0, 11) + "-" + std::to_string(w->index);
   pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
   sanitizer_thread_start(w);
+  overflow_thread_start();
   while (fiber* f = find_runnable(w)) {
     reset_spinning(w);
     run_fiber(w, f);
   }
   stacks_.flush(w);
+  overflow_thread_stop();
   set_this_worker(nullptr);
 }
 
@@ -1007,15 +1023,17 @@ void dump_to_stderr(bool header) noexcept {
   std::lock_guard g(registry_mu());
   for (runtime_impl* rt : registry()) {
     std::fprintf(stderr, "runtime %s: %zu workers\n", rt->name_.c_str(), rt->nworkers());
-    std::size_t ss = rt->stacks().slot_size();
-    rt->stacks().for_each_slot([&](char* slot) {
-      fiber* f = fiber_in_slot(slot, ss);
-      fiber_state s = f->state.load(std::memory_order_acquire);
-      if (s == fiber_state::free) return;
-      const char* why = f->reason.load(std::memory_order_relaxed);
-      std::fprintf(stderr, "  coroutine %llu [%s%s%s] spawned at %s:%u\n",
-                   static_cast<unsigned long long>(f->id), state_name(s), why ? ": " : "",
-                   why ? why : "", f->where.file ? f->where.file : "<unknown>", f->where.line);
+    rt->for_each_pool([&](stack_pool& pool) {
+      std::size_t ss = pool.slot_size();
+      pool.for_each_slot([&](char* slot) {
+        fiber* f = fiber_in_slot(slot, ss);
+        fiber_state s = f->state.load(std::memory_order_acquire);
+        if (s == fiber_state::free) return;
+        const char* why = f->reason.load(std::memory_order_relaxed);
+        std::fprintf(stderr, "  coroutine %llu [%s%s%s] spawned at %s:%u\n",
+                     static_cast<unsigned long long>(f->id), state_name(s), why ? ": " : "",
+                     why ? why : "", f->where.file ? f->where.file : "<unknown>", f->where.line);
+      });
     });
   }
   std::lock_guard g2(parked_mu());

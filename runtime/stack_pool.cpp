@@ -4,35 +4,50 @@
 // `count` slots of slot_size bytes each; nothing is committed until touched.
 // A slot, from low to high addresses:
 //
-//   [guard page, guarded slabs only][ stack, grows down ...][closure][fiber][top zone 256 B]
+//   [zone 64 KiB][ stack, grows down ... ][closure][fiber][top zone 256 B]
+//                 <------ stack_size ------><------ top page ------------>
 //
 // The fiber control block, the closure and the first frames share the slot's
 // top page, so a parked coroutine that stays shallow costs one resident page.
+// The default stack (1 MiB) gives a stride of 1092 KiB: one page-table page
+// (2 MiB of address) serves about two stacks, so a shallow parked coroutine
+// costs its top page plus ~2 KiB of page table.
 //
-// Overflow detection. vm.max_map_count (65530) allows no PROT_NONE page per
-// stack at a million stacks (each costs two mappings), so:
-//   - the first slabs, up to guarded_budget slots in the process, get a real
-//     guard page at the bottom of every slot (2 mappings per slot);
-//   - later slabs rely on a canary: slot i's overflow runs into the top zone
-//     of slot i-1, whose two highest words (the first an overflow hits, one
-//     cache line, so a check costs one line) hold a canary. That zone lies in
-//     the neighbour's top page, resident anyway, so the canary costs no page.
-//     Every switch away from a coroutine checks its canary and its saved stack
-//     pointer; a mismatch aborts with the spawn site. An overflow is thus
-//     detected late (at the next switch) and may already have corrupted the
-//     neighbour's control block — the documented price of not spending
-//     mappings. Slot 0 of a slab sits on the slab's leading guard page.
+// The zone. In a guarded slab every slot's zone is PROT_NONE: an overflow,
+// or a frame of up to 64 KiB that jumps past the stack's end, faults there
+// and overflow.cpp reports it. vm.max_map_count (65530) allows that only
+// for some slots (a PROT_NONE range inside a mapping costs two mappings), so
+// guarded slabs are made until guarded_budget() slots exist in the process;
+// later slabs leave the zone as an untouched read-write gap, and:
+//   - slot i's zone sits on the top zone of slot i-1, whose two highest
+//     words hold a canary (one cache line; that page is resident anyway);
+//   - every switch away from a coroutine checks its saved stack pointer
+//     against the stack's end and its canary (fiber.cpp, check_stack), and a
+//     dead coroutine's zone is probed at exit (zone_written): an overflow is
+//     reported at the next switch or at exit. Until then it writes the gap,
+//     which belongs to nobody; one past the gap writes the neighbour's top
+//     page and is caught by the canary — after the damage.
+// Slot 0 of every slab sits on the slab's leading guard page.
+//
+// Giving memory back. A slot freed by an exited coroutine keeps its top
+// keep_bytes resident (the next coroutine uses them at once); the pages below
+// are handed back with madvise(MADV_DONTNEED) when the coroutine went deeper:
+// it was seen there at a switch (fiber::deep) or a probe word below the line
+// reads non-zero (frames hold return addresses and saved registers). A probe
+// of a never-touched page maps the shared zero page: no memory, one fault.
 //
 // Invariants (guard: mu_): slabs_ only grows; free_ holds each free slot once;
-// a slot is in at most one of free_, a worker's stack_cache, or in use.
-// Stacks are reused LIFO and never madvise'd while cached or in use: other
-// coroutines may hold pointers into a parked coroutine's stack.
+// a slot is in at most one of free_, a worker's stack_cache, or in use. A
+// slot in use is never madvise'd: other coroutines may hold pointers into a
+// parked coroutine's stack.
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <stdexcept>
 
 #include "rt.hpp"
 
@@ -45,22 +60,42 @@ namespace cprime::detail {
 namespace {
 
 constexpr std::size_t page = 4096;
-constexpr std::size_t slab_bytes_target = 64u << 20;   // 64 MiB of address space per slab
-constexpr std::size_t guarded_budget = 4096;            // slots with real guard pages, process-wide
+constexpr std::size_t slab_bytes_target = 256u << 20;  // address space per slab
 constexpr std::size_t cache_max = 64, cache_batch = 32;
 constexpr uint64_t canary_value = 0xC0FFEE5AFE57ACCull;
 std::atomic<std::size_t> g_guarded_slots{0};
 
+std::size_t round_pages(std::size_t b) { return (b + page - 1) / page * page; }
+
+// probe() reads a word of a dead stack. Not instrumented: the frames that
+// wrote it are gone, and sanitizers may still mark their bytes as poisoned.
+__attribute__((no_sanitize("address", "thread"))) uint64_t probe(const char* p) noexcept {
+  return *reinterpret_cast<const volatile uint64_t*>(p);
+}
+
 }  // namespace
+
+std::size_t stack_pool::guarded_budget() noexcept {
+  static const std::size_t budget = [] {
+    std::size_t maps = 65530;
+    std::ifstream f("/proc/sys/vm/max_map_count");
+    if (!(f >> maps) || maps < 1024) maps = 65530;
+    return maps / 8;
+  }();
+  return budget;
+}
 
 // An odd number of pages per slot: with a power-of-two stride every control
 // block would fall into the same cache sets and TLB set, and walking many
 // coroutines would thrash them.
-stack_pool::stack_pool(std::size_t stack_size)
-    : slot_size_(((stack_size + page - 1) / page | 1) * page) {}
+stack_pool::stack_pool(std::size_t stack_size, unsigned cls)
+    : stack_size_(round_pages(stack_size)),
+      slot_size_(((zone_bytes + stack_size_ + page) / page | 1) * page),
+      cls_(cls) {}
 
 stack_pool::~stack_pool() {
   for (auto& s : slabs_) {
+    if (s.guarded) g_guarded_slots.fetch_sub(s.count, std::memory_order_relaxed);
 #ifdef CPRIME_ASAN_FIBERS
     __lsan_unregister_root_region(s.base, s.count * slot_size_);
 #endif
@@ -85,14 +120,14 @@ void stack_pool::grow_locked() {
   __lsan_register_root_region(s.base, count * slot_size_);
 #endif
   std::size_t before = g_guarded_slots.fetch_add(count, std::memory_order_relaxed);
-  if (before + count <= guarded_budget) {
+  if (before + count <= guarded_budget()) {
     s.guarded = true;
     for (std::size_t i = 0; i < count; ++i) {
-      if (::mprotect(s.base + i * slot_size_, page, PROT_NONE) != 0) {
-        // Out of mappings: fall back to canaries for the rest of this slab's
-        // slots is not expressible per slot, so undo and use canaries for all.
+      if (::mprotect(s.base + i * slot_size_, zone_bytes, PROT_NONE) != 0) {
+        // Out of mappings (the program uses many): a slab is guarded as a
+        // whole or not at all, so undo and use canaries for all its slots.
         for (std::size_t j = 0; j < i; ++j)
-          ::mprotect(s.base + j * slot_size_, page, PROT_READ | PROT_WRITE);
+          ::mprotect(s.base + j * slot_size_, zone_bytes, PROT_READ | PROT_WRITE);
         s.guarded = false;
         break;
       }
@@ -104,10 +139,10 @@ void stack_pool::grow_locked() {
   total_ += count;
   // Hand out low addresses first: slot i's canary then lands in the already
   // resident top page of slot i-1. Slots are page aligned; the low bits of a
-  // free-list entry carry the slot's kind (see tag_*), so layout() needs no
-  // lock.
+  // free-list entry carry the slot's kind and size class (see tag_*), so
+  // layout() needs no lock.
   for (std::size_t i = count; i-- > 0;) {
-    uintptr_t e = reinterpret_cast<uintptr_t>(s.base + i * slot_size_);
+    uintptr_t e = reinterpret_cast<uintptr_t>(s.base + i * slot_size_) | (uintptr_t(cls_) << cls_shift);
     if (s.guarded) e |= tag_guarded;
     if (i == 0) e |= tag_first;
     free_.push_back(reinterpret_cast<char*>(e));
@@ -119,9 +154,10 @@ char* stack_pool::alloc(worker* w) {
   if (w) {
     if (w->stack_cache.empty()) {
       std::lock_guard g(mu_);
-      if (free_.size() < cache_batch) grow_locked();
+      if (free_.empty()) grow_locked();
+      // A slab of a large stack size may hold fewer slots than a batch.
+      std::size_t n = std::min(cache_batch, free_.size());
       // free_'s back is its lowest address; it stays at the cache's back.
-      std::size_t n = cache_batch;
       w->stack_cache.insert(w->stack_cache.end(), free_.end() - n, free_.end());
       free_.resize(free_.size() - n);
     }
@@ -163,9 +199,40 @@ void stack_pool::layout(char* tagged, char** lo, char** hi, uint64_t** canary) c
   uintptr_t e = reinterpret_cast<uintptr_t>(tagged);
   bool guarded = e & tag_guarded, first = e & tag_first;
   char* slot = untag(tagged);
-  *lo = guarded ? slot + page : slot;
+  *lo = slot + zone_bytes;
   *hi = slot + slot_size_ - top_reserve;
   *canary = (guarded || first) ? nullptr : reinterpret_cast<uint64_t*>(slot - top_reserve);
+}
+
+bool stack_pool::zone_written(char* tagged) const noexcept {
+  if (reinterpret_cast<uintptr_t>(tagged) & tag_guarded) return false;
+  char* lo = untag(tagged) + zone_bytes;
+  // The highest word is what a gradual overflow writes first (a return
+  // address); a frame that jumped into the zone usually writes its low end,
+  // near where the zone's first page ends. Both are probed.
+  return probe(lo - sizeof(uint64_t)) != 0 || probe(lo - zone_bytes / 2) != 0;
+}
+
+void stack_pool::give_back(char* tagged, bool deep) noexcept {
+  char* slot = untag(tagged);
+  char* lo = slot + zone_bytes;
+  char* top = slot + slot_size_;
+  char* line = reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(top - keep_bytes) & ~(page - 1));
+  if (line <= lo) return;
+  if (!deep) {
+    // The highest word of the pages at 1x, 4x and 16x the kept depth (32 KiB,
+    // 128 KiB, 512 KiB below the top): a frame crossing the line, a big
+    // buffer in use, a deep recursion.
+    for (std::size_t below : {std::size_t{0}, 3 * keep_bytes, 15 * keep_bytes}) {
+      if (line - below <= lo) break;
+      if (probe(line - below - sizeof(uint64_t)) != 0) {
+        deep = true;
+        break;
+      }
+    }
+    if (!deep) return;
+  }
+  ::madvise(lo, std::size_t(line - lo), MADV_DONTNEED);
 }
 
 std::size_t stack_pool::live_slots() noexcept {
@@ -187,6 +254,25 @@ void canary_arm(uint64_t* c) noexcept {
 
 bool canary_ok(const uint64_t* c) noexcept {
   return c[canary_hi] == canary_value && c[canary_hi - 1] == canary_value;
+}
+
+stack_pool& runtime_impl::pool_for(std::size_t bytes) {
+  if (bytes <= stacks_.stack_size()) return stacks_;
+  unsigned c = 1;
+  while (c < stack_pool::max_classes && (stacks_.stack_size() << c) < bytes) ++c;
+  if (c == stack_pool::max_classes)
+    throw std::length_error("cprime: a coroutine stack of " + std::to_string(bytes) +
+                            " bytes is larger than the largest class (" +
+                            std::to_string(stacks_.stack_size() << (stack_pool::max_classes - 1)) +
+                            " bytes)");
+  if (stack_pool* p = big_stacks_[c].load(std::memory_order_acquire)) return *p;
+  std::lock_guard g(big_stacks_mu_);
+  stack_pool* p = big_stacks_[c].load(std::memory_order_relaxed);
+  if (!p) {
+    p = new stack_pool(stacks_.stack_size() << c, c);
+    big_stacks_[c].store(p, std::memory_order_release);
+  }
+  return *p;
 }
 
 }  // namespace cprime::detail

@@ -1,7 +1,11 @@
 // runtime/stack_pool_test.cpp — slab layout, reuse, canaries, map budget.
 #include <gtest/gtest.h>
 
+#include <sys/mman.h>
+
+#include <cstring>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,7 +28,12 @@ std::size_t map_count() {
 
 TEST(stack_pool, slots_have_odd_page_stride_and_are_reused_lifo) {
   stack_pool pool(128 * 1024);
-  EXPECT_EQ(pool.slot_size(), 33u * 4096);
+  // 64 KiB zone + 128 KiB stack + the top page = 49 pages, already odd.
+  EXPECT_EQ(pool.slot_size(), 49u * 4096);
+  EXPECT_EQ(pool.stack_size(), 128u * 1024);
+  // The default: 16 + 256 + 1 = 273 pages, 1092 KiB.
+  EXPECT_EQ(stack_pool(cprime::runtime::builder::default_stack_size).slot_size(), 273u * 4096);
+  EXPECT_EQ(stack_pool(100 * 1024).slot_size(), 43u * 4096);  // 42 rounded up to odd
   char* a = pool.alloc(nullptr);
   pool.free(nullptr, a);
   char* b = pool.alloc(nullptr);
@@ -43,15 +52,17 @@ TEST(stack_pool, layout_keeps_control_block_in_the_top_page) {
     pool.layout(s, &lo, &hi, &canary);
     char* base = stack_pool::untag(s);
     EXPECT_EQ(hi, base + pool.slot_size() - stack_pool::top_reserve);
+    EXPECT_EQ(lo, base + stack_pool::zone_bytes);
+    EXPECT_GE(std::size_t(hi - lo), pool.stack_size());
     auto* f = cprime::detail::fiber_in_slot(base, pool.slot_size());
     EXPECT_GE(reinterpret_cast<char*>(f), hi - 4096 + stack_pool::top_reserve);
     EXPECT_LE(reinterpret_cast<char*>(f + 1), hi);
     if (canary) {
-      // The canary zone is the previous slot's top zone: below our lowest byte.
+      // The canary zone is the previous slot's top zone: below our zone.
       EXPECT_EQ(reinterpret_cast<char*>(canary), base - stack_pool::top_reserve);
-      EXPECT_EQ(lo, base);
+      EXPECT_FALSE(uintptr_t(s) & stack_pool::tag_guarded);
     } else {
-      EXPECT_TRUE(lo == base + 4096 || (uintptr_t(s) & stack_pool::tag_first));
+      EXPECT_TRUE((uintptr_t(s) & stack_pool::tag_guarded) || (uintptr_t(s) & stack_pool::tag_first));
     }
   }
   for (char* s : slots) pool.free(nullptr, s);
@@ -71,10 +82,125 @@ TEST(stack_pool, many_stacks_cost_few_mappings) {
   std::vector<char*> slots;
   for (int i = 0; i < 20000; ++i) slots.push_back(pool.alloc(nullptr));
   std::size_t after = map_count();
-  // Guarded slots (a process-wide budget of 4096) cost two mappings each; the
-  // rest cost about two per 500-slot slab.
-  EXPECT_LT(after - before, 2 * 4096 + 200u);
+  // Guarded slots (a process-wide budget) cost two mappings each; the rest
+  // cost about two per 1300-slot slab.
+  EXPECT_LE(stack_pool::guarded_budget(), 65530u / 8);
+  EXPECT_LT(after - before, 2 * stack_pool::guarded_budget() + 100u);
   for (char* s : slots) pool.free(nullptr, s);
+}
+
+// resident(p, n): pages of [p, p+n) in memory (mincore).
+std::size_t resident(char* p, std::size_t n) {
+  std::vector<unsigned char> v(n / 4096);
+  if (mincore(p, n, v.data()) != 0) return ~std::size_t{0};
+  std::size_t r = 0;
+  for (unsigned char c : v) r += c & 1;
+  return r;
+}
+
+// A dead stack keeps its top 32 KiB and gives back what lies below when it
+// was deep: seen there at a switch, or found by a probe.
+TEST(stack_pool, give_back_returns_deep_pages_only) {
+  stack_pool pool(1 << 20);
+  char* s = pool.alloc(nullptr);
+  char *lo, *hi;
+  uint64_t* canary;
+  pool.layout(s, &lo, &hi, &canary);
+  char* top = stack_pool::untag(s) + pool.slot_size();
+  std::size_t n = std::size_t(top - lo);
+  // Shallow: nothing below the line is resident, nothing to give back.
+  std::memset(top - 8192, 1, 8192);
+  pool.give_back(s, false);
+  EXPECT_EQ(resident(top - 8192, 8192), 2u);
+  // 512 KiB touched (as a big buffer: only its bytes are written).
+  std::memset(top - (512 << 10), 1, 512 << 10);
+  EXPECT_GE(resident(lo, n), 128u);
+  pool.give_back(s, false);
+  EXPECT_LE(resident(lo, n), stack_pool::keep_bytes / 4096);
+  EXPECT_EQ(top[-1], 1);  // the kept pages keep their contents
+  // Zeros only (no probe can see it): the switch's `deep` mark decides.
+  std::memset(top - (300 << 10), 0, 300 << 10);
+  EXPECT_GE(resident(lo, n), 64u);
+  pool.give_back(s, true);
+  EXPECT_LE(resident(lo, n), stack_pool::keep_bytes / 4096);
+  pool.free(nullptr, s);
+}
+
+TEST(stack_pool, zone_written_sees_an_overflow_into_the_gap) {
+  // Unguarded slots exist once the process-wide budget is spent: spend it
+  // (given back when `burn` is destroyed).
+  stack_pool burn(16 << 10), burn_more(64 << 20);
+  while (uintptr_t(burn.alloc(nullptr)) & stack_pool::tag_guarded) {
+  }
+  while (uintptr_t(burn_more.alloc(nullptr)) & stack_pool::tag_guarded) {
+  }
+  stack_pool pool(64 << 10);
+  char* s = pool.alloc(nullptr);
+  ASSERT_FALSE(uintptr_t(s) & stack_pool::tag_guarded);
+  char *lo, *hi;
+  uint64_t* canary;
+  pool.layout(s, &lo, &hi, &canary);
+  EXPECT_FALSE(pool.zone_written(s));
+  lo[-1] = 7;
+  EXPECT_TRUE(pool.zone_written(s));
+  lo[-1] = 0;
+  EXPECT_FALSE(pool.zone_written(s));
+}
+
+// Large stack sizes: a slab holds fewer slots than a worker's cache batch
+// (a 4 MiB runtime used to abort with std::length_error on any spawn from a
+// coroutine). Any size, any batch, at every worker count.
+TEST(stack_pool, large_stack_sizes_spawn_from_coroutines) {
+  for (std::size_t mib : {2, 4, 8, 64, 300}) {
+    for (int workers : {1, 2, 4}) {
+      cprime::runtime rt =
+          cprime::runtime::builder().worker_threads(workers).stack_size(mib << 20).build();
+      // 100 coroutines alive at once: several slabs, partial batches.
+      long sum = rt.run([] {
+        std::vector<cprime::task<long>> hs;
+        cprime::wait_group gate;
+        gate.add(1);
+        for (long i = 0; i < 100; ++i)
+          hs.push_back(cprime::spawn([&gate, i] {
+            gate.wait();
+            return i;
+          }));
+        gate.done();
+        long s = 0;
+        for (auto& h : hs) s += h.join();
+        return s;
+      });
+      EXPECT_EQ(sum, 4950) << mib << " MiB, " << workers << " workers";
+      EXPECT_EQ(rt.stack_size(), mib << 20);
+    }
+  }
+}
+
+// Per spawn: cprime::stack_size(b) gives one coroutine a larger stack; the
+// others keep the default. Used here to 4 MiB of recursion.
+__attribute__((noinline)) long deep(int kib) {
+  volatile char pad[1000];
+  pad[0] = static_cast<char>(kib);
+  if (kib <= 1) return pad[0];
+  return deep(kib - 1) + pad[0];
+}
+
+TEST(stack_pool, per_spawn_stack_size) {
+  for (int workers : {1, 2, 4}) {
+    cprime::runtime rt = cprime::runtime::builder().worker_threads(workers).build();
+    long r = rt.run([] {
+      auto big = cprime::spawn(cprime::here(), cprime::stack_size(5 << 20), [] { return deep(4000); });
+      auto same = cprime::spawn(cprime::stack_size(1 << 10), [] { return deep(500); });
+      long a = big.join(), b = same.join();
+      return a + b;
+    });
+    long want = 0;
+    for (int k = 4000; k >= 1; --k) want += static_cast<char>(k);
+    for (int k = 500; k >= 1; --k) want += static_cast<char>(k);
+    EXPECT_EQ(r, want);
+    EXPECT_THROW(rt.run([] { cprime::spawn(cprime::stack_size(std::size_t{1} << 62), [] {}).join(); }),
+                 std::length_error);
+  }
 }
 
 // Sanitizers add shadow memory per touched page, so RSS is only meaningful

@@ -34,9 +34,14 @@ class runtime {
     // thread_name(s): name of the worker threads (Linux truncates to 15 bytes,
     // with the worker index appended); blocking threads get s + "-blk".
     builder& thread_name(std::string s) { name_ = std::move(s); return *this; }
-    // stack_size(b): bytes of address space reserved per coroutine stack,
-    // rounded up to whole pages (minimum 16 KiB; default 128 KiB). Only the
-    // pages a coroutine touches are committed.
+    // stack_size(b): usable stack bytes per coroutine, rounded up to whole
+    // pages (minimum 16 KiB; default 1 MiB). It is address space: only the
+    // pages a coroutine touches are committed, and an exited coroutine's
+    // pages beyond its top 32 KiB go back to the kernel. A coroutine that
+    // needs more than the others asks per spawn (cprime::stack_size). Past
+    // the end, the program stops with "coroutine N spawned at file:line
+    // overflowed its K KiB stack" (docs/runtime.md, "Stacks").
+    static constexpr std::size_t default_stack_size = std::size_t{1} << 20;
     builder& stack_size(std::size_t b) noexcept { stack_ = b; return *this; }
     // build() starts the worker threads.
     runtime build() const;
@@ -45,7 +50,7 @@ class runtime {
     std::size_t workers_ = 0;
     std::size_t blocking_ = 128;
     std::string name_ = "cprime-worker";
-    std::size_t stack_ = 128 * 1024;
+    std::size_t stack_ = default_stack_size;
   };
 
   runtime(runtime&& o) noexcept : impl_(std::exchange(o.impl_, nullptr)) {}

@@ -164,9 +164,8 @@ struct scoped_fn {
 // runs in the block's node, as a supervised task (its exception is reported
 // by the block, never as a detached task's).
 template <class F, class... A>
-task<spawn_result_t<F, A...>> spawn_child(scope_core& sc, site where, bool blocking, F&& f,
+task<spawn_result_t<F, A...>> spawn_child(scope_core& sc, spawn_options o, bool blocking, F&& f,
                                           A&&... a) {
-  spawn_options o{where};
   o.inherit_node = false;
   o.node = sc.node();
   o.supervised = true;
@@ -178,6 +177,12 @@ task<spawn_result_t<F, A...>> spawn_child(scope_core& sc, site where, bool block
     sc.child_finished();
     throw;
   }
+}
+
+template <class F, class... A>
+task<spawn_result_t<F, A...>> spawn_child(scope_core& sc, site where, bool blocking, F&& f,
+                                          A&&... a) {
+  return spawn_child(sc, spawn_options{where}, blocking, std::forward<F>(f), std::forward<A>(a)...);
 }
 
 // deadline_after(d) is now + d, saturated at time_point::max() (never armed).
@@ -249,6 +254,7 @@ struct body_result<void> {
 // entry points, all on D's scope_core through spawn_child():
 //   spawn(where, f, args…)           spawn(f, args…)            (site unknown)
 //   spawn_blocking(where, f, args…)  spawn_blocking(f, args…)
+//   spawn(where, stack_size(b), f, args…)   spawn(stack_size(b), f, args…)
 // Known to the rewriter: `__cprime_scopeN.spawn(::cprime::here(), …)`.
 template <class D>
 class spawner {
@@ -263,6 +269,19 @@ class spawner {
             std::invocable<std::decay_t<F>, std::decay_t<A>...>
   task<spawn_result_t<F, A...>> spawn(F&& f, A&&... a) {
     return spawn_child(core(), site{}, false, std::forward<F>(f), std::forward<A>(a)...);
+  }
+  // spawn(where, stack_size(b), f, args…): a child with a larger stack.
+  template <class F, class... A>
+    requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
+  task<spawn_result_t<F, A...>> spawn(site where, cprime::stack_size s, F&& f, A&&... a) {
+    spawn_options o{where};
+    o.stack_size = s.bytes;
+    return spawn_child(core(), o, false, std::forward<F>(f), std::forward<A>(a)...);
+  }
+  template <class F, class... A>
+    requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
+  task<spawn_result_t<F, A...>> spawn(cprime::stack_size s, F&& f, A&&... a) {
+    return spawn(site{}, s, std::forward<F>(f), std::forward<A>(a)...);
   }
   template <class F, class... A>
     requires std::invocable<std::decay_t<F>, std::decay_t<A>...>

@@ -100,6 +100,7 @@ struct spawn_options {
   bool inherit_node = true;     // true: the spawner's current cancel node
   cancel_node* node = nullptr;  // used when !inherit_node (nullptr = no node)
   bool supervised = false;      // see task_state_base::supervised
+  std::size_t stack_size = 0;   // usable stack bytes; 0 or less than the runtime's: its default
 };
 
 struct fiber;
@@ -317,6 +318,33 @@ task<spawn_result_t<F, A...>> spawn(F&& f, A&&... args) {
                       std::forward<A>(args)...);
 }
 
+// stack_size(b) is a spawn option: the new coroutine gets at least b usable
+// bytes of stack instead of its runtime's (runtime::builder().stack_size(),
+// 1 MiB by default), for the rare deep task. A request at or below the
+// default gets the default. Such stacks come from pools of the default times
+// a power of two (2, 4, … 32768 times), so b = 3 MiB gets 4 MiB; larger
+// throws std::length_error. Pages are committed only when touched.
+//   auto h = cprime::spawn(cprime::here(), cprime::stack_size(8 << 20), parse, text);
+//   spawn with(cprime::stack_size(8 << 20)) parse(text);   // statement form
+struct stack_size {
+  constexpr explicit stack_size(std::size_t b) noexcept : bytes(b) {}
+  std::size_t bytes;
+};
+
+// spawn(where, stack_size(b), f, args…): spawn with a larger stack.
+template <class F, class... A>
+  requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
+task<spawn_result_t<F, A...>> spawn(site where, stack_size s, F&& f, A&&... args) {
+  detail::spawn_options o{where};
+  o.stack_size = s.bytes;
+  return detail_spawn(o, false, std::forward<F>(f), std::forward<A>(args)...);
+}
+template <class F, class... A>
+  requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
+task<spawn_result_t<F, A...>> spawn(stack_size s, F&& f, A&&... args) {
+  return spawn(site{}, s, std::forward<F>(f), std::forward<A>(args)...);
+}
+
 // spawn_detached(where, f, args…) is spawn(where, f, args…) whose handle is
 // dropped at once — what the statement `spawn f(args);` lowers to — without
 // allocating a task: no join, the result is discarded, and an exception
@@ -327,6 +355,24 @@ void spawn_detached(site where, F&& f, A&&... args) {
   using C = detail::closure<std::decay_t<F>, std::decay_t<A>...>;
   detail::prepared_fiber p =
       detail::fiber_prepare(detail::spawn_options{where}, sizeof(C), alignof(C), &C::run_detached, nullptr);
+  try {
+    ::new (p.closure) C{std::forward<F>(f), {std::forward<A>(args)...}};
+  } catch (...) {
+    detail::fiber_abort(p.f);
+    throw;
+  }
+  detail::fiber_start(p.f);
+}
+
+// spawn_detached(where, stack_size(b), f, args…): the same with a larger stack.
+template <class F, class... A>
+  requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
+void spawn_detached(site where, stack_size s, F&& f, A&&... args) {
+  using C = detail::closure<std::decay_t<F>, std::decay_t<A>...>;
+  detail::spawn_options o{where};
+  o.stack_size = s.bytes;
+  detail::prepared_fiber p =
+      detail::fiber_prepare(o, sizeof(C), alignof(C), &C::run_detached, nullptr);
   try {
     ::new (p.closure) C{std::forward<F>(f), {std::forward<A>(args)...}};
   } catch (...) {
