@@ -12,6 +12,8 @@
 //  - InclusionDirective fires after header lookup and before the header's
 //    FileID exists, so overriding a user header's contents there works.
 //  - A file that does not opt in (SPEC §2) is never touched.
+//  - An enabled main file is compiled with stack clash protection (the
+//    -fstack-clash-protection code generation option).
 //  - Rewriter errors go through DiagnosticsEngine at the original offsets;
 //    the file is then compiled unrewritten with later diagnostics suppressed,
 //    so the user sees the CPrime error and not a cascade from the raw syntax.
@@ -170,6 +172,10 @@ private:
     cprime::RewriteResult R = cprime::rewrite(Original);
     if (!R.Enabled || !requireCxx20(CI, Main, Original))
       return;
+    // An enabled file runs on coroutine stacks: a frame larger than a page
+    // probes its pages top down, so it meets the stack's guard zone instead
+    // of jumping over it (docs/runtime.md, "Stacks").
+    CI.getCodeGenOpts().StackClashProtector = true;
     if (!R.Diags.empty())
       return report(CI.getDiagnostics(), SM, Main, R.Diags);
     if (R.Text == Original)

@@ -15,6 +15,7 @@
 //                        __cprime_self.m(::std::forward<…>(__cprime_a)...); }, a);
 //   spawn { body }     ::cprime::spawn(::cprime::here(), [=]() mutable { body });
 //   spawn [c] { body } ::cprime::spawn(::cprime::here(), [c]() mutable { body });
+//   spawn with(o) f(a);  ::cprime::spawn_detached(::cprime::here(), o, f, a);
 // Directly inside parallel/timeout the callee is the scope's
 // `__cprime_scopeN.spawn`, and a plain block captures by reference, except
 // enclosing `for` loop variables, copied per iteration (`[&, i]() mutable`).
@@ -37,15 +38,29 @@ void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
     E.dropGap(N.Blocking);
   }
   E.dropGap((N.Blocking >= 0 ? N.Blocking : N.Keyword) + 1);
+  // `with(opts)`: opts move to the head, as the argument after the site.
+  auto H = [&](std::string Rest) -> std::vector<Piece> {
+    if (N.With < 0)
+      return {Head + Rest};
+    return {Head, Piece::tokens(N.With + 2, Toks[N.With + 1].Match - 1), ", " + Rest};
+  };
+  if (N.With >= 0) {
+    int Close = Toks[N.With + 1].Match;
+    E.move(N.With + 2, Close - 1);
+    E.remove(N.With);
+    E.remove(N.With + 1);
+    E.remove(Close);
+    E.dropGap(Close + 1);
+  }
   const char *Tail = N.Expression ? ")" : ");";
 
   switch (N.Form) {
   case SpawnNode::Call:
-    E.replace(N.Keyword, {Head});
+    E.replace(N.Keyword, H(""));
     E.replace(N.CallOpen, {N.CallOpen + 1 == N.CallClose ? "" : ", "});
     break;
   case SpawnNode::MemberCall:
-    E.replace(N.Keyword, {Head + "[__cprime_self = "});
+    E.replace(N.Keyword, H("[__cprime_self = "));
     E.replace(N.MemberOp,
               {std::string("](auto&&... __cprime_a) mutable { return "
                            "__cprime_self") +
@@ -63,12 +78,12 @@ void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
         Caps += ", " + Name;
       Caps += "]() mutable ";
     }
-    E.replace(N.Keyword, {Head + Caps});
+    E.replace(N.Keyword, H(Caps));
     E.insertAfter(N.BodyClose, Tail, N.Keyword);
     break;
   }
   case SpawnNode::CapturedBlock:
-    E.replace(N.Keyword, {Head});
+    E.replace(N.Keyword, H(""));
     E.insertBefore(N.BodyOpen, "() mutable ", N.Keyword);
     E.dropGap(N.BodyOpen);
     E.insertAfter(N.BodyClose, Tail, N.Keyword);

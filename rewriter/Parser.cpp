@@ -273,6 +273,9 @@ int Parser::skipStatement(int I, int Limit, int Depth) const {
     int J = I + 1;
     if (T.isWord(I, "spawn") && T.isWord(J, "blocking"))
       ++J;
+    if (T.isWord(I, "spawn") && T.isWord(J, "with") && T.is(J + 1, tok::l_paren) &&
+        matched(J + 1, Limit))
+      J = T[J + 1].Match + 1;
     if (T.isWord(I, "spawn") && T.is(J, tok::l_square) && matched(J, Limit))
       J = T[J].Match + 1;
     if (T.is(J, tok::l_brace))
@@ -461,8 +464,8 @@ int Parser::parsePostfix(int I, int Limit) const {
   return J;
 }
 
-//G spawn-stmt: 'spawn' 'blocking'? spawn-operand ';'
-//G spawn-expr: ('=' | 'return' | '(' | ',') 'spawn' 'blocking'? spawn-operand
+//G spawn-stmt: 'spawn' ('blocking' | 'with' '(' expression ')')? spawn-operand ';'
+//G spawn-expr: ('=' | 'return' | '(' | ',') 'spawn' ('blocking' | 'with' '(' expression ')')? spawn-operand
 //G spawn-operand: postfix-expression-ending-in-call
 //G              | '[' captures ']' compound-statement
 //G              | compound-statement
@@ -508,6 +511,17 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
        T.is(J + 1, tok::l_square) || T.is(J + 1, tok::l_brace))) {
     S.Blocking = J;
     ++J;
+  }
+  // `spawn with(options) operand`: options for cprime::spawn (a stack size).
+  // Only when an operand follows: `spawn with(x);` spawns a function `with`.
+  if (S.Blocking < 0 && T.isWord(J, "with") && T.is(J + 1, tok::l_paren) &&
+      matched(J + 1, Limit) && T[J + 1].Match > J + 2) {
+    int After = T[J + 1].Match + 1;
+    if (T.isIdent(After) || T.is(After, tok::coloncolon) ||
+        T.is(After, tok::l_square) || T.is(After, tok::l_brace)) {
+      S.With = J;
+      J = After;
+    }
   }
   if (T.is(J, tok::l_brace)) {
     if (!matched(J, Limit))

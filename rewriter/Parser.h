@@ -29,6 +29,7 @@ struct SpawnNode {
   FormKind Form = Call;
   int Keyword = -1;
   int Blocking = -1;   // the `blocking` token, or -1
+  int With = -1;       // `with` of `spawn with(options) operand`, or -1
   bool Expression = false; // `auto h = spawn …`: no statement of its own
   bool InDirective = false; // in a #define body: its use decides statement or value
   int Scope = -1;      // enclosing parallel/timeout scope number, or -1

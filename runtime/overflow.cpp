@@ -18,8 +18,10 @@
 // (no allocation for these conversions) and writes with write(2).
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -80,18 +82,53 @@ void on_segv(int sig, siginfo_t* si, void* uc) {
   errno = saved_errno;
 }
 
+// safe_copy(dst, n, src) copies the NUL-terminated string at src (at most
+// n-1 bytes) without trusting it: an overflow may have written over the
+// control block that holds the pointer, and the report must still come out.
+// process_vm_readv fails with EFAULT where a plain read would fault.
+const char* safe_copy(char* dst, std::size_t n, const char* src) noexcept {
+  if (!src) return "<unknown>";
+  iovec local{dst, n - 1}, remote{const_cast<char*>(src), n - 1};
+  ssize_t got = ::process_vm_readv(::getpid(), &local, 1, &remote, 1, 0);
+  if (got <= 0) {
+    // The string may end near the end of its mapping: read it in short steps.
+    std::size_t at = 0;
+    while (at + 1 < n) {
+      iovec l{dst + at, 1}, r{const_cast<char*>(src) + at, 1};
+      if (::process_vm_readv(::getpid(), &l, 1, &r, 1, 0) != 1) break;
+      if (dst[at++] == 0) return dst;
+    }
+    if (at == 0) return "<unreadable>";
+    got = static_cast<ssize_t>(at);
+  }
+  dst[std::min<std::size_t>(std::size_t(got), n - 1)] = 0;
+  dst[n - 1] = 0;
+  return dst;
+}
+
 }  // namespace
 
 void stack_overflow(const fiber* f, const void* addr, const char* how) noexcept {
-  std::size_t kib = f->rt->pool_of(f->slot).stack_size() >> 10;
-  char buf[768];
+  // The stack's size from its pool, trusting f's fields only as far as they
+  // agree with this thread's runtime (an overflow may have hit f's block).
+  std::size_t kib = std::size_t(f->stack_hi - f->stack_lo) >> 10;
+  worker* w = this_worker();
+  if (w && w->rt == f->rt) {
+    std::size_t want = w->rt->stacks().stack_size() << stack_pool::cls_of(f->slot);
+    w->rt->for_each_pool([&](stack_pool& q) {
+      if (q.stack_size() == want) kib = want >> 10;
+    });
+  }
+  char file[256];
+  const char* where = safe_copy(file, sizeof file, f->where.file);
+  char buf[1024];
   int n = std::snprintf(buf, sizeof buf,
                         "cprime: fatal: coroutine %llu spawned at %s:%u overflowed its %zu KiB "
                         "stack (%s; address %p, stack %p-%p); raise the limit with "
                         "runtime::builder().stack_size() or per spawn (docs/runtime.md, "
                         "\"Stacks\")\n",
                         static_cast<unsigned long long>(f->id),
-                        f->where.file ? f->where.file : "<unknown>", f->where.line, kib, how,
+                        where, f->where.line, kib, how,
                         addr, static_cast<const void*>(f->stack_lo),
                         static_cast<const void*>(f->stack_hi));
   if (n < 0) n = 0;
