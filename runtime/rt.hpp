@@ -198,8 +198,8 @@ class stack_pool {
   bool zone_written(char* slot) const noexcept;
   // give_back(slot, deep): returns the pages of a dead coroutine's stack
   // below its top keep_bytes to the kernel when it was deep (deep: it was
-  // seen below that line at a switch) or when probes below the line read
-  // non-zero. An exited coroutine's stack holds nothing anyone may point into.
+  // seen below that line at a switch) or when the word just below the line
+  // is non-zero. An exited coroutine's stack holds nothing anyone may point into.
   void give_back(char* slot, bool deep) noexcept;
   // for_each_slot(fn) visits every slot ever carved (dump, liveness).
   template <class Fn>

@@ -32,9 +32,13 @@
 // Giving memory back. A slot freed by an exited coroutine keeps its top
 // keep_bytes resident (the next coroutine uses them at once); the pages below
 // are handed back with madvise(MADV_DONTNEED) when the coroutine went deeper:
-// it was seen there at a switch (fiber::deep) or a probe word below the line
+// it was seen there at a switch (fiber::deep) or the word just below the line
 // reads non-zero (frames hold return addresses and saved registers). A probe
 // of a never-touched page maps the shared zero page: no memory, one fault.
+// Missed: a coroutine that crossed the line without writing that word (a
+// big buffer it only partly used, with deeper calls below) and never
+// switched while deep; its slot keeps those pages until a later user is
+// seen deep.
 //
 // Invariants (guard: mu_): slabs_ only grows; free_ holds each free slot once;
 // a slot is in at most one of free_, a worker's stack_cache, or in use. A
@@ -224,19 +228,11 @@ void stack_pool::give_back(char* tagged, bool deep) noexcept {
   char* top = slot + slot_size_;
   char* line = reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(top - keep_bytes) & ~(page - 1));
   if (line <= lo) return;
-  if (!deep) {
-    // The highest word of the pages at 1x, 4x and 16x the kept depth (32 KiB,
-    // 128 KiB, 512 KiB below the top): a frame crossing the line, a big
-    // buffer in use, a deep recursion.
-    for (std::size_t below : {std::size_t{0}, 3 * keep_bytes, 15 * keep_bytes}) {
-      if (line - below <= lo) break;
-      if (probe(line - below - sizeof(uint64_t)) != 0) {
-        deep = true;
-        break;
-      }
-    }
-    if (!deep) return;
-  }
+  // The highest word below the line: what a frame crossing it writes first
+  // (a return address, saved registers, or a buffer being filled). One probe
+  // only: on a slot whose page there was never touched it costs a fault
+  // (mapping the zero page), once per slot until its next give-back.
+  if (!deep && probe(line - sizeof(uint64_t)) == 0) return;
 #ifdef CPRIME_ASAN_FIBERS
   __asan_unpoison_memory_region(lo, std::size_t(line - lo));
 #endif
