@@ -258,7 +258,7 @@ TEST(stack_pool, parked_coroutines_touch_little_memory) {
 // coroutine (worker stack caches, spawn pressure) and from a plain thread
 // (the pool's locked path, the global queue), at 1, 2 and 4 workers.
 #if defined(CPRIME_ASAN_FIBERS) || defined(CPRIME_TSAN_FIBERS)
-constexpr int parked_n = 20000, parked_rounds = 2;
+constexpr int parked_n = 10000, parked_rounds = 2;
 #else
 constexpr int parked_n = 50000, parked_rounds = 2;
 #endif
