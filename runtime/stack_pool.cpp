@@ -234,7 +234,14 @@ void stack_pool::give_back(char* tagged, bool deep) noexcept {
   // (mapping the zero page), once per slot until its next give-back.
   if (!deep && probe(line - sizeof(uint64_t)) == 0) return;
 #ifdef CPRIME_ASAN_FIBERS
+  // Unpoisoned shadow is zero: its whole pages can go back too (an eighth of
+  // the stack's pages; whole pages only, the edges may cover neighbours).
   __asan_unpoison_memory_region(lo, std::size_t(line - lo));
+  std::size_t scale, offset;
+  __asan_get_shadow_mapping(&scale, &offset);
+  uintptr_t s_lo = ((uintptr_t(lo) >> scale) + offset + page - 1) & ~(page - 1);
+  uintptr_t s_hi = ((uintptr_t(line) >> scale) + offset) & ~(page - 1);
+  if (s_hi > s_lo) ::madvise(reinterpret_cast<void*>(s_lo), s_hi - s_lo, MADV_DONTNEED);
 #endif
   ::madvise(lo, std::size_t(line - lo), MADV_DONTNEED);
 }
