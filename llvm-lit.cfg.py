@@ -45,6 +45,12 @@ clangxx = shutil.which("clang++-19") or os.path.join(llvm_bin, "clang++")
 cxxflags = lit_config.params.get("cprime_cxxflags", "").strip()
 if cxxflags:
     clangxx = f"{clangxx} {cxxflags}"
+# Features for REQUIRES: test/race/ asserts what ThreadSanitizer reports, so
+# it runs only when the runtime and the tests are built with -fsanitize=thread.
+if "-fsanitize=thread" in cxxflags.split():
+    config.available_features.add("tsan")
+if "-fsanitize=address" in cxxflags.split():
+    config.available_features.add("asan")
 
 config.substitutions.append(("%cprime-rewrite", rewrite))
 config.substitutions.append(

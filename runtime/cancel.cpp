@@ -10,7 +10,11 @@
 
 namespace cprime::detail {
 
+// Race detector (detail/tsan.hpp): the tree's bookkeeping runs hidden;
+// cancel() releases on tsan_cancel_sync first, for whoever observes it.
+
 cancel_node* cancel_node::make(cancel_node* parent) {
+  tsan_hidden hide;
   auto* n = new cancel_node;
   if (parent) {
     parent->retain();
@@ -28,6 +32,7 @@ cancel_node* cancel_node::make(cancel_node* parent) {
 }
 
 void cancel_node::release() noexcept {
+  tsan_hidden hide;  // dropping a reference orders nothing
   if (refs_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   if (cancel_node* p = parent_) {
     {
@@ -44,6 +49,8 @@ void cancel_node::release() noexcept {
 }
 
 void cancel_node::cancel() noexcept {
+  tsan_release(&tsan_cancel_sync);
+  tsan_hidden hide;
   std::vector<cancel_node*> kids;
   {
     std::lock_guard g(mu_);
@@ -78,6 +85,7 @@ void cancel_node::cancel() noexcept {
 }
 
 bool cancel_node::add_callback(cancel_callback& cb) noexcept {
+  tsan_hidden hide;
   std::lock_guard g(mu_);
   if (is_cancelled()) return false;
   cb.prev_ = nullptr;
@@ -89,6 +97,7 @@ bool cancel_node::add_callback(cancel_callback& cb) noexcept {
 }
 
 void cancel_node::remove_callback(cancel_callback& cb) noexcept {
+  tsan_hidden hide;
   std::lock_guard g(mu_);
   if (!cb.linked_) return;
   if (cb.prev_)

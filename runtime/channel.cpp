@@ -33,6 +33,7 @@
 
 #include "cprime/channel.hpp"
 #include "cprime/detail/channel_core.hpp"
+#include "cprime/detail/tsan.hpp"
 
 namespace cprime::detail {
 
@@ -288,6 +289,7 @@ chan_core* chan_make(const elem_ops* ops, std::size_t cap) {
 }
 
 void chan_last_ref(chan_core* c) noexcept {
+  tsan_hidden hide;
   c->lock.lock();
   bool pinned = c->pins > 0;
   c->orphaned = pinned;
@@ -296,6 +298,7 @@ void chan_last_ref(chan_core* c) noexcept {
 }
 
 void chan_destroy(chan_core* c) noexcept CPRIME_CHAN_NO_TSA {
+  tsan_hidden hide;
   // No handle, operation or pinned wait can reach c any more.
   if (!c->ops->trivial)
     for (std::size_t i = 0, n = c->count.load(std::memory_order_relaxed); i < n; ++i)
@@ -309,15 +312,53 @@ chan_status send_locked(chan_core* c, void* elem, waiter** wake) noexcept { retu
 
 chan_status recv_locked(chan_core* c, void* dst, waiter** wake) noexcept { return recv_impl(c, dst, wake); }
 
+// Race-detector edges (detail/tsan.hpp, docs/race-detector.md); the
+// operations themselves run hidden. A send releases on the channel's send
+// address before it starts; a receive that gets an item acquires it, so the
+// send happens before the receive completes — buffered, handed to a parked
+// receiver, or taken from a parked sender alike. A receive releases on the
+// receive address; a send acquires it once it completes: on an unbuffered
+// channel the receive happens before the send completes, and on a buffered
+// one an earlier receive happens before a send that needed its room (the
+// channel-as-semaphore idiom). A close releases on the close address; a
+// receive or send that reports `closed` acquires it.
+void chan_tsan_begin(chan_core* c, bool is_send) noexcept {
+  if (c) tsan_release(is_send ? chan_tsan_send(c) : chan_tsan_recv(c));
+}
+
+void chan_tsan_end(chan_core* c, bool is_send, chan_status s) noexcept {
+  if (!c) return;
+  if (s == chan_status::ok)
+    tsan_acquire(is_send ? chan_tsan_recv(c) : chan_tsan_send(c));
+  else if (s == chan_status::closed)
+    tsan_acquire(chan_tsan_close(c));
+}
+
 chan_status chan_send(chan_core* c, void* elem, chan_wait wait, clock::time_point deadline) {
-  return run_single<true>(c, elem, wait, deadline);
+  chan_tsan_begin(c, true);
+  chan_status s;
+  {
+    tsan_section hide;
+    s = run_single<true>(c, elem, wait, deadline);
+  }
+  chan_tsan_end(c, true, s);
+  return s;
 }
 
 chan_status chan_recv(chan_core* c, void* dst, chan_wait wait, clock::time_point deadline) {
-  return run_single<false>(c, dst, wait, deadline);
+  chan_tsan_begin(c, false);
+  chan_status s;
+  {
+    tsan_section hide;
+    s = run_single<false>(c, dst, wait, deadline);
+  }
+  chan_tsan_end(c, false, s);
+  return s;
 }
 
 bool chan_close(chan_core* c) noexcept {
+  tsan_release(chan_tsan_close(c));
+  tsan_hidden hide;
   chan_node* woken = nullptr;  // claimed nodes, chained through next
   c->lock.lock();
   if (c->closed.load(std::memory_order_relaxed)) {
@@ -353,6 +394,7 @@ bool chan_close(chan_core* c) noexcept {
 }
 
 std::size_t chan_size(chan_core* c) noexcept {
+  tsan_hidden hide;
   c->lock.lock();
   std::size_t n = c->count.load(std::memory_order_relaxed);
   c->lock.unlock();

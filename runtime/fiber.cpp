@@ -22,6 +22,7 @@
 #endif
 #ifdef CPRIME_TSAN_FIBERS
 #include <sanitizer/tsan_interface.h>
+#include <sys/mman.h>
 #endif
 
 namespace cprime::detail {
@@ -38,7 +39,14 @@ ctx::transfer_t jump(worker* w, ctx::fcontext_t to, fiber* target, bool exiting)
   __sanitizer_start_switch_fiber(exiting ? nullptr : &fake, bottom, size);
 #endif
 #ifdef CPRIME_TSAN_FIBERS
-  __tsan_switch_to_fiber(target ? target->tsan_fiber : w->sched_tsan_fiber, 0);
+  // A switch orders nothing: coroutines sharing a worker are as unordered as
+  // coroutines on two workers unless the program orders them (tsan.hpp).
+  // An exiting fiber ends its hidden stretch here: TSan refuses to destroy a
+  // fiber that still ignores accesses. Nothing after this point touches
+  // memory that another context could later write.
+  void* to_tsan = target ? target->tsan_fiber : w->sched_tsan_fiber;
+  if (exiting) tsan_hide_end();
+  __tsan_switch_to_fiber(to_tsan, __tsan_switch_to_fiber_no_sync);
 #endif
   (void)exiting;
   (void)target;
@@ -63,17 +71,28 @@ void sanitizer_thread_start(worker* w) noexcept {
   w->sched_stack_size = size;
 #endif
 #ifdef CPRIME_TSAN_FIBERS
+  // TSan records the thread's TLS block as written by the thread when it
+  // starts, and every coroutine that runs here reads it (the runtime's
+  // thread-locals, the user's): publish the start; fiber_start() waits for
+  // it and acquires it before it creates a coroutine.
+  w->tsan_started.store(true, std::memory_order_release);
+  // The scheduler context runs hidden for the worker's whole life: all it
+  // does is the runtime's bookkeeping (tsan.hpp).
+  tsan_hide_begin();
   w->sched_tsan_fiber = __tsan_get_current_fiber();
 #endif
+  (void)w;
+}
+
+void sanitizer_thread_end(worker* w) noexcept {
+  tsan_hide_end();
   (void)w;
 }
 
 void fiber_init(fiber* f, char* lo, char* top) noexcept {
   f->stack_lo = lo;
   f->ctx = ctx::make_fcontext(top, std::size_t(top - lo), &fiber_entry);
-#ifdef CPRIME_TSAN_FIBERS
-  f->tsan_fiber = __tsan_create_fiber(0);
-#endif
+  // Its TSan fiber is created by fiber_start(), once the closure is built.
 }
 
 // check_stack() runs at every switch away from f (on the next context's
@@ -175,10 +194,13 @@ void run_fiber(worker* w, fiber* f) noexcept {
 #ifdef CPRIME_ASAN_FIBERS
   __sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);
 #endif
+  tsan_hide_begin();  // finish the switch that started us, hidden (tsan.hpp)
   after_switch(t);
   fiber* f = static_cast<worker*>(t.data)->current;
+  tsan_hide_end();
   f->run(f->closure, f->task);  // runs the call, completes the task
   if (f->closure_on_heap) std::free(f->closure);
+  tsan_hide_begin();  // ended in jump(), just before the last switch
   if (cancel_node* n = f->node) {
     n->leave(f);  // clears f->node
     n->release();
@@ -192,7 +214,7 @@ void run_fiber(worker* w, fiber* f) noexcept {
 
 void fiber_release(worker* w, fiber* f) noexcept {
 #ifdef CPRIME_TSAN_FIBERS
-  __tsan_destroy_fiber(f->tsan_fiber);
+  if (f->tsan_fiber) __tsan_destroy_fiber(f->tsan_fiber);  // null: aborted before start
   f->tsan_fiber = nullptr;
 #endif
   char* slot = f->slot;
@@ -210,6 +232,9 @@ void fiber_release(worker* w, fiber* f) noexcept {
 
 prepared_fiber fiber_prepare(const spawn_options& o, std::size_t size, std::size_t align,
                              closure_fn run, task_state_base* st) {
+  // The stack cache and the id block are the worker's; the control block is
+  // read by the scheduler only (tsan.hpp).
+  tsan_hidden hide;
   runtime_impl* rt = o.rt;
   if (!rt) rt = current_runtime();
   if (!rt) rt = default_runtime();
@@ -244,8 +269,20 @@ prepared_fiber fiber_prepare(const spawn_options& o, std::size_t size, std::size
   }
   if (align < 16) align = 16;
   char* stack_top = top;
+#ifdef CPRIME_TSAN_FIBERS
+  // A reused slot must not carry the history of the coroutine that ran on it
+  // last: TSan would report its stack writes against ours, and ordering us
+  // after it would hide real races between the two. TSan forgets a range
+  // when it is mapped afresh, so under TSan the stack starts below the
+  // control block's page (that page holds only runtime state, accessed
+  // hidden) and every spawn maps the stack pages anew.
+  stack_top = down(top, 4096);
+  if (::mmap(lo, std::size_t(stack_top - lo), PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+    fatal("cprime: cannot remap a coroutine stack for ThreadSanitizer");
+#endif
   if (size <= pool.stack_size() / 8) {
-    f->closure = down(top - size, align);
+    f->closure = down(stack_top - size, align);
     stack_top = static_cast<char*>(f->closure);
   } else {
     std::size_t bytes = (size + align - 1) / align * align;
@@ -267,6 +304,20 @@ prepared_fiber fiber_prepare(const spawn_options& o, std::size_t size, std::size
 }
 
 void fiber_start(fiber* f) noexcept {
+#ifdef CPRIME_TSAN_FIBERS
+  // Every worker's start (its TLS initialisation) happens before the body,
+  // wherever it runs; at most the first spawns of a runtime wait here.
+  for (std::size_t i = 0; i < f->rt->nworkers(); ++i)
+    while (!f->rt->worker_at(i)->tsan_started.load(std::memory_order_acquire)) std::this_thread::yield();
+  // The spawn edge: TSan starts a fiber with its creator's clock, so what
+  // the spawner did before spawn — the closure it just built included —
+  // happens before the body.
+  void* tf = __tsan_create_fiber(0);
+#endif
+  tsan_hidden hide;  // queueing it is the runtime's business (tsan.hpp)
+#ifdef CPRIME_TSAN_FIBERS
+  f->tsan_fiber = tf;  // the control block is runtime state: written hidden
+#endif
   runtime_impl* rt = f->rt;
   // Spawn pressure: a coroutine that spawns faster than its worker runs the
   // children keeps them all alive at once, each on a fresh stack page (a
@@ -290,6 +341,7 @@ void fiber_start(fiber* f) noexcept {
 }
 
 void fiber_abort(fiber* f) noexcept {
+  tsan_hidden hide;
   if (f->closure_on_heap) std::free(f->closure);
   if (cancel_node* n = f->node) {
     n->leave(f);  // clears f->node

@@ -31,6 +31,7 @@
 #include "cprime/detail/park.hpp"
 #include "cprime/detail/spinlock.hpp"
 #include "cprime/task.hpp"
+#include "cprime/detail/tsan.hpp"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -156,6 +157,9 @@ struct alignas(64) worker {
 #endif
 #ifdef CPRIME_TSAN_FIBERS
   void* sched_tsan_fiber = nullptr;
+  // Set once the thread is up (fiber.cpp, sanitizer_thread_start): spawns
+  // acquire it, so its TLS initialisation happens before every coroutine.
+  std::atomic<bool> tsan_started{false};
 #endif
 
   // Shared.
@@ -385,6 +389,7 @@ void run_fiber(worker* w, fiber* f) noexcept;     // from the scheduler context
 void check_stack(fiber* f) noexcept;
 void fiber_release(worker* w, fiber* f) noexcept;
 void sanitizer_thread_start(worker* w) noexcept;
+void sanitizer_thread_end(worker* w) noexcept;  // fiber.cpp: before a worker thread exits
 void canary_arm(uint64_t* c) noexcept;
 bool canary_ok(const uint64_t* c) noexcept;
 

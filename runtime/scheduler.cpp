@@ -278,6 +278,7 @@ void runtime_impl::worker_main(worker* w) {
   stacks_.flush(w);
   overflow_thread_stop();
   set_this_worker(nullptr);
+  sanitizer_thread_end(w);
 }
 
 // runq_put() appends f to w's ring; a full ring moves half of itself and f to
@@ -845,6 +846,9 @@ inline void ready_next(fiber* f) noexcept {
 }  // namespace
 
 void waiter::wake() noexcept {
+  // Making the owner runnable is the runtime's business only (tsan.hpp); the
+  // entry point that parked takes its own race-detector edge.
+  tsan_hidden hide;
   if (fiber* f = fiber_) {
     // An exclusive waiter was claimed under the lock its owner released only
     // after its context was saved (after_switch): it is parked, and nobody
@@ -922,12 +926,16 @@ void park_thread(waiter& w, void (*unlock)(void*), void* arg) noexcept {
 }  // namespace
 
 __attribute__((flatten)) void park_fiber(fiber* f, waiter& w, void (*unlock)(void*), void* arg) noexcept {
+  // Hidden from TSan from here until the owner runs again (tsan.hpp): the
+  // switch path ends the stretch in whichever context it resumes.
+  tsan_hide_begin();
   if (!f->node) {
     // No canceller can reach this wait: with only lock holders claiming,
     // the handshakes can go (waiter::set_lock_only()).
     waiter_access::make_exclusive_if_lock_only(w);
   } else if (!enter_wait(f, w)) {
     if (unlock) unlock(arg);
+    tsan_hide_end();
     return;
   }
   f->reason.store(w.reason ? w.reason : "park", std::memory_order_relaxed);
@@ -938,6 +946,7 @@ __attribute__((flatten)) void park_fiber(fiber* f, waiter& w, void (*unlock)(voi
   // Resumed, possibly on another worker.
   f->reason.store(nullptr, std::memory_order_relaxed);
   leave_wait(f);
+  tsan_hide_end();
 }
 
 void park(waiter& w, void (*unlock)(void*), void* arg) noexcept {
@@ -967,7 +976,11 @@ namespace {
 }
 }  // namespace
 
-__attribute__((noinline)) bool cancel_requested() noexcept { return cancelled_here(); }
+__attribute__((noinline)) bool cancel_requested() noexcept {
+  if (!cancelled_here()) return false;
+  tsan_cancel_observed();  // race detector: the cancel() happens before
+  return true;
+}
 
 void throw_cancelled() { throw cprime::cancelled(); }
 
@@ -982,8 +995,10 @@ void yield_current() noexcept {
     return;
   }
   worker* w = this_worker();
+  tsan_hide_begin();  // a yield orders nothing (tsan.hpp)
   w->sw = switch_record{after::yield, f};
   switch_to(w, w->rt->pick_local(w));
+  tsan_hide_end();
 }
 
 // ---- dump and deadlock detection ---------------------------------------------

@@ -26,17 +26,25 @@
 namespace cprime::detail {
 
 // ---- scope_core ----
+//
+// Race-detector edges (detail/tsan.hpp): child_finished() releases on the
+// scope as each child's last act; wait_children() acquires it when it
+// returns — every child's end happens before the end of its parallel /
+// timeout block or task_group::join_all(). The bookkeeping runs hidden.
 
 scope_core::scope_core(cancel_node* parent) : node_(cancel_node::make(parent)) {}
 
 scope_core::~scope_core() { node_->release(); }
 
 void scope_core::child_started() noexcept {
+  tsan_hidden hide;
   std::lock_guard g(mu_);
   ++pending_;
 }
 
 void scope_core::child_finished() noexcept {
+  tsan_release(this);
+  tsan_hidden hide;
   std::lock_guard g(mu_);
   if (--pending_ != 0) return;
   if (waiter* w = std::exchange(joiner_, nullptr)) {
@@ -48,6 +56,7 @@ void scope_core::child_finished() noexcept {
 }
 
 void scope_core::record_error(std::exception_ptr e) noexcept {
+  tsan_hidden hide;
   {
     std::lock_guard g(mu_);
     if (error_) return;
@@ -57,6 +66,7 @@ void scope_core::record_error(std::exception_ptr e) noexcept {
 }
 
 void scope_core::record_cancelled(std::exception_ptr e) noexcept {
+  tsan_hidden hide;
   if (node_->is_cancelled()) {
     std::lock_guard g(mu_);
     saw_cancel_ = true;
@@ -66,6 +76,16 @@ void scope_core::record_cancelled(std::exception_ptr e) noexcept {
 }
 
 bool scope_core::wait_children(bool cancellable) noexcept {
+  bool done;
+  {
+    tsan_hidden hide;
+    done = wait_children_hidden(cancellable);
+  }
+  tsan_acquire(this);
+  return done;
+}
+
+bool scope_core::wait_children_hidden(bool cancellable) noexcept {
   waiter w(cancellable);
   w.reason = "scope join";
   mu_.lock();
@@ -83,17 +103,20 @@ bool scope_core::wait_children(bool cancellable) noexcept {
 }
 
 std::exception_ptr scope_core::take_error() noexcept {
+  tsan_hidden hide;
   std::lock_guard g(mu_);
   saw_cancel_ = false;
   return std::exchange(error_, nullptr);
 }
 
 bool scope_core::saw_cancel() noexcept {
+  tsan_hidden hide;
   std::lock_guard g(mu_);
   return saw_cancel_;
 }
 
 bool scope_core::has_pending() noexcept {
+  tsan_hidden hide;
   std::lock_guard g(mu_);
   return pending_ != 0;
 }
@@ -102,6 +125,7 @@ void scope_core::finish_parallel() {
   bool interrupted;
   std::exception_ptr e;
   {
+    tsan_hidden hide;
     std::lock_guard g(mu_);
     e = std::exchange(error_, nullptr);
     interrupted = saw_cancel_;
@@ -114,6 +138,7 @@ bool scope_core::finish_timeout(bool hit) {
   bool interrupted;
   std::exception_ptr e;
   {
+    tsan_hidden hide;
     std::lock_guard g(mu_);
     e = std::exchange(error_, nullptr);
     interrupted = saw_cancel_;
@@ -127,6 +152,7 @@ bool scope_core::finish_timeout(bool hit) {
 // ---- deadline_timer ----
 
 deadline_timer::deadline_timer(scope_core& sc, clock::time_point when) : sc_(&sc) {
+  tsan_hidden hide;
   if (when != clock::time_point::max()) id_ = add_timer(when, &fire, this);
 }
 
@@ -143,6 +169,7 @@ void deadline_timer::fire(void* self) noexcept {
 }
 
 bool deadline_timer::disarm() noexcept {
+  tsan_hidden hide;
   if (id_) {
     cancel_timer(id_);
     id_ = timer_id{};
@@ -178,7 +205,20 @@ void wake_token_waiter(void* arg) noexcept {
 }
 }  // namespace
 
+namespace {
+void wait_cancelled_hidden(cancel_node* n);
+}  // namespace
+
 void wait_cancelled(cancel_node* n) {
+  {
+    tsan_section hide;
+    wait_cancelled_hidden(n);
+  }
+  tsan_cancel_observed();  // the cancel() we waited for happens before
+}
+
+namespace {
+void wait_cancelled_hidden(cancel_node* n) {
   if (n->is_cancelled()) return;
   waiter w(true);
   w.reason = "token";
@@ -190,12 +230,14 @@ void wait_cancelled(cancel_node* n) {
   n->remove_callback(cb);
   if (w.fired == waiter::cancelled) throw_cancelled();
 }
+}  // namespace
 
 token_scope::token_scope(cancel_node* tok)
     : outer_(current_cancel_node()),
       node_(cancel_node::make(tok)),
       cb_{&bridge, node_},
       in_(node_) {
+  tsan_hidden hide;
   if (outer_) {
     linked_ = outer_->add_callback(cb_);
     if (!linked_) node_->cancel();
@@ -203,6 +245,7 @@ token_scope::token_scope(cancel_node* tok)
 }
 
 token_scope::~token_scope() {
+  tsan_hidden hide;
   if (linked_) outer_->remove_callback(cb_);
   node_->release();  // in_ still holds its own reference until it is destroyed
 }

@@ -34,6 +34,7 @@
 #include <cstdint>
 
 #include "cprime/detail/channel_core.hpp"
+#include "cprime/detail/tsan.hpp"
 #include "cprime/errors.hpp"
 
 namespace cprime::detail {
@@ -113,8 +114,9 @@ struct retry_pins {
 
 }  // namespace
 
-int select_run(select_arm* const* arms, std::size_t n, bool has_default, uint32_t* order,
-               chan_core** locks) CPRIME_CHAN_NO_TSA {
+namespace {
+int select_run_hidden(select_arm* const* arms, std::size_t n, bool has_default, uint32_t* order,
+                      chan_core** locks) CPRIME_CHAN_NO_TSA {
   throw_if_cancelled();
 
   lock_set ls{locks, 0};
@@ -239,6 +241,23 @@ int select_run(select_arm* const* arms, std::size_t n, bool has_default, uint32_
     a->result = a->node.ok ? chan_status::ok : chan_status::closed;
     return fired;
   }
+}
+
+}  // namespace
+
+// The race-detector edges are a plain operation's (channel.cpp): every arm
+// announces its operation before the select starts, the arm that fires
+// takes its operation's edge once it returns.
+int select_run(select_arm* const* arms, std::size_t n, bool has_default, uint32_t* order,
+               chan_core** locks) {
+  for (std::size_t i = 0; i < n; ++i) chan_tsan_begin(arms[i]->core, arms[i]->is_send);
+  int fired;
+  {
+    tsan_section hide;
+    fired = select_run_hidden(arms, n, has_default, order, locks);
+  }
+  if (fired >= 0) chan_tsan_end(arms[fired]->core, arms[fired]->is_send, arms[fired]->result);
+  return fired;
 }
 
 }  // namespace cprime::detail

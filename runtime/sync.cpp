@@ -15,9 +15,23 @@
 #include "cprime/sync.hpp"
 #include "rt.hpp"
 
+// Race-detector edges (detail/tsan.hpp): unlock() releases on the mutex and
+// a lock that succeeds acquires it — an unlock happens before the next lock,
+// whichever path either takes; done() (add(n < 0)) releases on the
+// wait_group and wait() acquires it once it returns. Both objects' own
+// bookkeeping runs hidden.
+
 namespace cprime {
 
 void mutex::lock() {
+  {
+    detail::tsan_section hide;
+    lock_hidden();
+  }
+  detail::tsan_acquire(this);
+}
+
+void mutex::lock_hidden() {
   if (try_lock()) return;
   for (int i = 0; i < 100; ++i) {
     if (state_.load(std::memory_order_relaxed) == 0 && try_lock()) return;
@@ -71,6 +85,8 @@ void mutex::lock() {
 }
 
 void mutex::unlock() noexcept {
+  detail::tsan_release(this);
+  detail::tsan_hidden hide;
   uint32_t s = 1;
   if (state_.compare_exchange_strong(s, 0, std::memory_order_release)) return;
   if (s == 0) detail::fatal("cprime::mutex::unlock: the mutex is not locked");
@@ -91,6 +107,8 @@ void mutex::unlock() noexcept {
 }
 
 void wait_group::add(int64_t n) {
+  if (n < 0) detail::tsan_release(this);
+  detail::tsan_hidden hide;
   int64_t v = count_.fetch_add(n, std::memory_order_acq_rel) + n;
   if (v < 0) {
     count_.fetch_sub(n, std::memory_order_acq_rel);
@@ -113,6 +131,14 @@ void wait_group::add(int64_t n) {
 }
 
 void wait_group::wait() {
+  {
+    detail::tsan_section hide;
+    wait_hidden();
+  }
+  detail::tsan_acquire(this);
+}
+
+void wait_group::wait_hidden() {
   if (count_.load(std::memory_order_acquire) == 0) return;
   detail::throw_if_cancelled();
   detail::wait_node n(true);

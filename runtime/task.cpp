@@ -54,12 +54,22 @@ void detached_failed(std::exception_ptr e) noexcept {
 }
 
 void task_release(task_state_base* st) noexcept {
+  // Hidden with its reference count: dropping a handle orders nothing (a
+  // visible acq_rel count would order whoever drops last after the task).
+  tsan_hidden hide;
   if (st->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) st->destroy(st);
 }
 
+// Race-detector edges (detail/tsan.hpp): task_complete() releases on the
+// task state as the coroutine's last act, and task_wait() acquires it when it
+// returns — a coroutine's end (its result included) happens before join()
+// or co_await on its task returns. The join bookkeeping and the reference
+// count run hidden (a hidden free is not checked against earlier accesses).
 void task_complete(task_state_base* st) noexcept {
+  tsan_release(st);
   bool detached;
   {
+    tsan_hidden hide;
     std::lock_guard g(st->mu);
     st->finished.store(true, std::memory_order_release);
     detached = st->detached;
@@ -74,7 +84,20 @@ void task_complete(task_state_base* st) noexcept {
   task_release(st);
 }
 
+namespace {
+void task_wait_hidden(task_state_base* st);
+}  // namespace
+
 void task_wait(task_state_base* st) {
+  {
+    tsan_section hide;
+    task_wait_hidden(st);
+  }
+  tsan_acquire(st);
+}
+
+namespace {
+void task_wait_hidden(task_state_base* st) {
   if (st->finished.load(std::memory_order_acquire)) return;
   throw_if_cancelled();
   waiter w(true);
@@ -92,10 +115,12 @@ void task_wait(task_state_base* st) {
   }
   if (w.fired == waiter::cancelled) throw_cancelled();
 }
+}  // namespace
 
 void task_detach(task_state_base* st) noexcept {
   bool finished;
   {
+    tsan_hidden hide;
     std::lock_guard g(st->mu);
     st->detached = true;
     finished = st->finished.load(std::memory_order_relaxed);

@@ -69,6 +69,10 @@ void on_sigquit(int) {
 
 void monitor_main() {
   pthread_setname_np(pthread_self(), "cprime-monitor");
+  // Race detector: the monitor is the runtime's own thread, hidden for its
+  // whole life (it never exits). A timer firing orders nothing, as in Go: a
+  // sleep, a deadline or cprime::after() carries no happens-before edge.
+  tsan_hide_begin();
   timers& t = T();
   constexpr auto probe_every = std::chrono::milliseconds(250);
   constexpr auto retake_every = std::chrono::milliseconds(10);
@@ -148,6 +152,7 @@ std::atomic<uint64_t>& timer_fires() noexcept { return T().fires; }
 std::size_t monitor_threads() noexcept { return g_running.load(std::memory_order_acquire) ? 1 : 0; }
 
 timer_id add_timer(clock::time_point when, void (*fn)(void*), void* arg) {
+  tsan_hidden hide;  // the timer heap is the runtime's (detail/tsan.hpp)
   monitor_ensure_started();
   timers& t = T();
   std::unique_lock lk(t.mu, std::defer_lock);
@@ -167,6 +172,7 @@ timer_id add_timer(clock::time_point when, void (*fn)(void*), void* arg) {
 }
 
 bool cancel_timer(timer_id id) noexcept {
+  tsan_hidden hide;
   if (!id) return false;
   timers& t = T();
   std::unique_lock lk(t.mu, std::defer_lock);
@@ -193,6 +199,7 @@ void wake_sleeper(void* arg) {
 }  // namespace
 
 void sleep_until_point(clock::time_point when) {
+  tsan_section hide;  // a sleep orders nothing (detail/tsan.hpp)
   throw_if_cancelled();
   if (when <= clock::now()) return;
   waiter w(true);

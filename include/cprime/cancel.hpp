@@ -39,6 +39,7 @@
 #include <utility>
 
 #include "cprime/detail/cancel_node.hpp"
+#include "cprime/detail/tsan.hpp"
 #include "cprime/detail/op.hpp"
 #include "cprime/detail/site.hpp"
 #include "cprime/task.hpp"
@@ -120,7 +121,11 @@ class cancellation_token {
   // cancel() cancels the token and its children; idempotent, never throws.
   void cancel() const noexcept { node_->cancel(); }
   // is_cancelled() is true once the token (or an ancestor) was cancelled.
-  bool is_cancelled() const noexcept { return node_->is_cancelled(); }
+  bool is_cancelled() const noexcept {
+    if (!node_->is_cancelled()) return false;
+    detail::tsan_cancel_observed();  // race detector: the cancel() happens before
+    return true;
+  }
   // cancelled() returns an operation that, awaited, returns once the token
   // is cancelled (at once if it already is). Awaiting it is a cancellation
   // point of the awaiting coroutine like any other.

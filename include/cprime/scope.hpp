@@ -108,6 +108,7 @@ class scope_core {
   // (children still running) only if `cancellable` and the caller was
   // cancelled first.
   bool wait_children(bool cancellable) noexcept;
+  bool wait_children_hidden(bool cancellable) noexcept;  // without its race-detector edge
 
   // take_error() returns the first error and clears it.
   std::exception_ptr take_error() noexcept;

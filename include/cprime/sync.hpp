@@ -17,6 +17,7 @@
 
 #include "cprime/detail/park.hpp"
 #include "cprime/detail/spinlock.hpp"
+#include "cprime/detail/tsan.hpp"
 
 namespace cprime {
 
@@ -46,12 +47,16 @@ class mutex {
   void lock();
   bool try_lock() noexcept {
     uint32_t expected = 0;
-    return state_.compare_exchange_strong(expected, 1, std::memory_order_acquire,
-                                          std::memory_order_relaxed);
+    if (!state_.compare_exchange_strong(expected, 1, std::memory_order_acquire,
+                                        std::memory_order_relaxed))
+      return false;
+    detail::tsan_acquire(this);  // race detector: the last unlock happens before
+    return true;
   }
   void unlock() noexcept;
 
  private:
+  void lock_hidden();  // lock() without its race-detector edge
   // state_: 0 unlocked, 1 locked. A handed-off lock stays 1.
   std::atomic<uint32_t> state_{0};
   detail::spinlock q_mu_;
@@ -75,6 +80,7 @@ class wait_group {
   int64_t count() const noexcept { return count_.load(std::memory_order_acquire); }
 
  private:
+  void wait_hidden();  // wait() without its race-detector edge
   std::atomic<int64_t> count_{0};
   detail::spinlock q_mu_;
   detail::wait_node* head_ = nullptr;  // guarded by q_mu_

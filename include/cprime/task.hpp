@@ -28,6 +28,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "cprime/detail/tsan.hpp"
 #include "cprime/detail/op.hpp"
 #include "cprime/detail/site.hpp"
 #include "cprime/detail/spinlock.hpp"
@@ -216,7 +217,9 @@ class task : public detail::op_base<task<R>, R> {
   bool joinable() const noexcept { return st_ != nullptr; }
   // done() is true once the coroutine has finished (join() would not wait).
   bool done() const noexcept {
-    return st_ && st_->finished.load(std::memory_order_acquire);
+    if (!st_ || !st_->finished.load(std::memory_order_acquire)) return false;
+    detail::tsan_acquire(st_);  // race detector: the task's end happens before
+    return true;
   }
   // spawn_site() is where the task was spawned (file == nullptr if unknown).
   site spawn_site() const noexcept { return st_ ? st_->where : site{}; }

@@ -26,6 +26,7 @@
 #include <type_traits>
 
 #include "cprime/detail/park.hpp"
+#include "cprime/detail/tsan.hpp"
 #include "cprime/detail/timer.hpp"
 
 #if defined(__clang__)
@@ -182,6 +183,7 @@ inline void chan_retain(chan_core* c) noexcept {
   if (c) c->refs.fetch_add(1, std::memory_order_relaxed);
 }
 inline void chan_release(chan_core* c) noexcept {
+  tsan_hidden hide;  // race detector: dropping a handle orders nothing
   if (c && c->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) chan_last_ref(c);
 }
 
@@ -243,6 +245,15 @@ chan_status chan_recv(chan_core* c, void* dst, chan_wait wait, clock::time_point
 // (closed, or re-evaluate for a typed select arm). True the first time.
 bool chan_close(chan_core* c) noexcept;
 std::size_t chan_size(chan_core* c) noexcept;
+
+// Race-detector edges of one operation on c (runtime/channel.cpp explains
+// them): chan_tsan_begin() before it starts, chan_tsan_end() with its
+// outcome. The addresses are fields of c used only as names.
+inline const void* chan_tsan_send(const chan_core* c) noexcept { return &c->sendq; }
+inline const void* chan_tsan_recv(const chan_core* c) noexcept { return &c->recvq; }
+inline const void* chan_tsan_close(const chan_core* c) noexcept { return &c->closed; }
+void chan_tsan_begin(chan_core* c, bool is_send) noexcept;
+void chan_tsan_end(chan_core* c, bool is_send, chan_status s) noexcept;
 
 // select_arm is one arm of a select, as the select.hpp templates fill it in.
 struct select_arm {
