@@ -982,10 +982,19 @@ __attribute__((noinline)) bool cancel_requested() noexcept {
   return true;
 }
 
-void throw_cancelled() { throw cprime::cancelled(); }
+// Observing a cancellation takes the race detector's cancellation edge
+// (detail/tsan.hpp); inside a runtime entry point's hidden stretch the
+// stretch takes it as the exception leaves.
+void throw_cancelled() {
+  tsan_cancel_observed();
+  throw cprime::cancelled();
+}
 
 __attribute__((noinline)) void throw_if_cancelled() {
-  if (cancelled_here()) throw cprime::cancelled();
+  if (cancelled_here()) {
+    tsan_cancel_observed();
+    throw cprime::cancelled();
+  }
 }
 
 void yield_current() noexcept {

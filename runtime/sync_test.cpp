@@ -11,6 +11,7 @@
 #include "cprime/detail/cancel_node.hpp"
 #include "cprime/errors.hpp"
 #include "cprime/runtime.hpp"
+#include "test_util.hpp"
 #include "cprime/sync.hpp"
 #include "test_util.hpp"
 
@@ -128,9 +129,18 @@ TEST(wait_group, negative_counter_throws) {
 }
 
 TEST(wait_group, wait_on_zero_returns_at_once) {
+  cprime::test::watchdog dog;  // a wait that parked here would never wake
   cprime::wait_group wg;
-  wg.wait();
-  SUCCEED();
+  wg.wait();  // from a plain thread
+  EXPECT_EQ(wg.count(), 0);
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(1).build();
+  EXPECT_EQ(rt.run([&] {
+    wg.wait();  // from a coroutine
+    wg.add(1);
+    wg.done();
+    wg.wait();  // back to zero
+    return wg.count();
+  }), 0);
 }
 
 // TSan gives every coroutine its own shadow stack mapping (__tsan_create_fiber),

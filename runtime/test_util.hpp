@@ -8,6 +8,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -50,6 +54,64 @@ bool eventually(Pred&& pred, std::chrono::milliseconds limit = std::chrono::seco
   }
   return true;
 }
+
+// CPRIME_SANITIZER: 1 under ASan or TSan. Sanitized builds run 2-15x slower
+// and TSan maps shadow memory per coroutine, so loop counts and coroutine
+// counts shrink there (sized()); what a test asserts never changes.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define CPRIME_SANITIZER 1
+#endif
+#endif
+#if !defined(CPRIME_SANITIZER) && (defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__))
+#define CPRIME_SANITIZER 1
+#endif
+#ifndef CPRIME_SANITIZER
+#define CPRIME_SANITIZER 0
+#endif
+
+// sized(n, divisor): n, or n / divisor (at least 1) in a sanitized build.
+constexpr long sized(long n, long divisor = 10) {
+  return CPRIME_SANITIZER ? (n / divisor > 0 ? n / divisor : 1) : n;
+}
+
+// watchdog: a test that could hang fails instead — if the watchdog is still
+// armed after `limit` (default one minute, under any sanitizer), it prints
+// the test's name and aborts the test binary, which ctest reports as a
+// failure. Disarmed by its destructor.
+class watchdog {
+ public:
+  explicit watchdog(std::chrono::seconds limit = std::chrono::seconds(60)) {
+    const ::testing::TestInfo* t = ::testing::UnitTest::GetInstance()->current_test_info();
+    name_ = t ? std::string(t->test_suite_name()) + "." + t->name() : "<no test>";
+    thread_ = std::thread([this, limit] {
+      std::unique_lock lk(mu_);
+      if (!cv_.wait_for(lk, limit, [this] { return done_; })) {
+        std::fprintf(stderr, "watchdog: %s did not finish within %llds: failing it\n",
+                     name_.c_str(), static_cast<long long>(limit.count()));
+        std::fflush(stderr);
+        std::abort();
+      }
+    });
+  }
+  ~watchdog() {
+    {
+      std::lock_guard lk(mu_);
+      done_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  watchdog(const watchdog&) = delete;
+  watchdog& operator=(const watchdog&) = delete;
+
+ private:
+  std::string name_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
 
 }  // namespace cprime::test
 

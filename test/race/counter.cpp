@@ -3,7 +3,8 @@
 // reported whatever the worker count — also with one worker, where the two
 // coroutines never run at the same instant but are still unordered.
 //
-// REQUIRES: tsan (the assertion is ThreadSanitizer's report)
+// Runs only in TSan builds: what it asserts is ThreadSanitizer's report.
+// REQUIRES: tsan
 // RUN: %clangxx_cprime -g %s %cprime_rt -o %t
 // RUN: env CPRIME_WORKERS=1 not %t 2>&1 | FileCheck %s
 // RUN: env CPRIME_WORKERS=1 not %t 2>&1 | FileCheck %s

@@ -3,7 +3,8 @@
 // holder increments. Every hand-over is a send that happens before the
 // matching receive completes, so there is no race to report.
 //
-// REQUIRES: tsan (the assertion is what ThreadSanitizer reports)
+// Runs only in TSan builds: what it asserts is ThreadSanitizer's report.
+// REQUIRES: tsan
 // RUN: %clangxx_cprime -g %s %cprime_rt -o %t
 // RUN: env CPRIME_WORKERS=1 %t 2>&1 | FileCheck %s --implicit-check-not=ThreadSanitizer
 // RUN: env CPRIME_WORKERS=2 %t 2>&1 | FileCheck %s --implicit-check-not=ThreadSanitizer

@@ -1,7 +1,8 @@
 // The counter of counter.cpp under a cprime::mutex: an unlock happens before
 // the next lock, so the increments are ordered and nothing is reported.
 //
-// REQUIRES: tsan (the assertion is what ThreadSanitizer reports)
+// Runs only in TSan builds: what it asserts is ThreadSanitizer's report.
+// REQUIRES: tsan
 // RUN: %clangxx_cprime -g %s %cprime_rt -o %t
 // RUN: env CPRIME_WORKERS=1 %t 2>&1 | FileCheck %s --implicit-check-not=ThreadSanitizer
 // RUN: env CPRIME_WORKERS=2 %t 2>&1 | FileCheck %s --implicit-check-not=ThreadSanitizer

@@ -2,7 +2,8 @@
 // all of them, so reading every slot after it is not a race. (Writing
 // disjoint elements of one vector concurrently is not a race either.)
 //
-// REQUIRES: tsan (the assertion is what ThreadSanitizer reports)
+// Runs only in TSan builds: what it asserts is ThreadSanitizer's report.
+// REQUIRES: tsan
 // RUN: %clangxx_cprime -g %s %cprime_rt -o %t
 // RUN: env CPRIME_WORKERS=1 %t 2>&1 | FileCheck %s --implicit-check-not=ThreadSanitizer
 // RUN: env CPRIME_WORKERS=2 %t 2>&1 | FileCheck %s --implicit-check-not=ThreadSanitizer

@@ -3,7 +3,8 @@
 // what the selecting coroutine did before the select. Both spawn orders, so
 // the select parks in some rounds and finds its partner waiting in others.
 //
-// REQUIRES: tsan (the assertion is what ThreadSanitizer reports)
+// Runs only in TSan builds: what it asserts is ThreadSanitizer's report.
+// REQUIRES: tsan
 // RUN: %clangxx_cprime -g %s %cprime_rt -o %t
 // RUN: env CPRIME_WORKERS=1 %t 2>&1 | FileCheck %s --implicit-check-not=ThreadSanitizer
 // RUN: env CPRIME_WORKERS=2 %t 2>&1 | FileCheck %s --implicit-check-not=ThreadSanitizer

@@ -2,7 +2,8 @@
 // parked when the holder unlocks: the lock is handed over). wait_group:
 // done() happens before wait() returns (the waiter parked, and not).
 //
-// REQUIRES: tsan (the assertion is what ThreadSanitizer reports)
+// Runs only in TSan builds: what it asserts is ThreadSanitizer's report.
+// REQUIRES: tsan
 // RUN: %clangxx_cprime -g %s %cprime_rt -o %t
 // RUN: env CPRIME_WORKERS=1 %t 2>&1 | FileCheck %s --implicit-check-not=ThreadSanitizer
 // RUN: env CPRIME_WORKERS=2 %t 2>&1 | FileCheck %s --implicit-check-not=ThreadSanitizer
