@@ -190,7 +190,7 @@ TEST_P(ChannelRt, CloseWakesEveryWaiter) {
 TEST_P(ChannelRt, UnbufferedHandoffInOrder) {
   run([] {
     channel<int> c;
-    constexpr int n = 10000;
+    constexpr int n = int(cprime::test::sized(10000));
     auto producer = cprime::spawn([c] {
       for (int i = 0; i < n; ++i) EXPECT_TRUE(await(c.send(i)).is_ok());
       c.close();

@@ -26,32 +26,7 @@
 
 namespace cprime::test {
 
-// watchdog aborts the process unless disarmed (destroyed) within `limit`.
-class watchdog {
- public:
-  explicit watchdog(std::chrono::seconds limit) : thread_([this, limit] {
-      std::unique_lock<std::mutex> g(mu_);
-      if (!cv_.wait_for(g, limit, [this] { return done_; })) {
-        std::fprintf(stderr, "io test watchdog: body still running after %lld s\n",
-                     static_cast<long long>(limit.count()));
-        std::abort();
-      }
-    }) {}
-  ~watchdog() {
-    {
-      std::lock_guard<std::mutex> g(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;  // guarded by mu_
-  std::thread thread_;
-};
+// watchdog: test_util.hpp.
 
 // io_workers runs a test body on a coroutine of a runtime with GetParam()
 // worker threads (cprime_test::run_with_workers from test_util.hpp).

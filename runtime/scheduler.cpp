@@ -846,8 +846,12 @@ inline void ready_next(fiber* f) noexcept {
 }  // namespace
 
 void waiter::wake() noexcept {
-  // Making the owner runnable is the runtime's business only (tsan.hpp); the
-  // entry point that parked takes its own race-detector edge.
+  // The park protocol's own edge: what the claimer wrote (`fired`, the
+  // waiter's data) happens before the owner returns from park(). It shows
+  // only where both sides are visible code — a park() user outside the
+  // runtime's hidden entry points (tsan.hpp); those take their own edges.
+  // Making the owner runnable is the runtime's business only.
+  tsan_release(this);
   tsan_hidden hide;
   if (fiber* f = fiber_) {
     // An exclusive waiter was claimed under the lock its owner released only
@@ -921,11 +925,16 @@ void park_thread(waiter& w, void (*unlock)(void*), void* arg) noexcept {
     tp->prev = tp->next = nullptr;
   }
   leave_wait(tp);
+  tsan_acquire(&w);  // pairs with waiter::wake()
 }
 
 }  // namespace
 
 __attribute__((flatten)) void park_fiber(fiber* f, waiter& w, void (*unlock)(void*), void* arg) noexcept {
+  // unlock(arg) runs hidden, in whichever context the switch lands: publish
+  // our clock on arg now, so that a visible lock (a spinlock: arg is its
+  // atomic) still orders what we did before parking before its next holder.
+  if (unlock) tsan_release(arg);
   // Hidden from TSan from here until the owner runs again (tsan.hpp): the
   // switch path ends the stretch in whichever context it resumes.
   tsan_hide_begin();
@@ -947,6 +956,7 @@ __attribute__((flatten)) void park_fiber(fiber* f, waiter& w, void (*unlock)(voi
   f->reason.store(nullptr, std::memory_order_relaxed);
   leave_wait(f);
   tsan_hide_end();
+  tsan_acquire(&w);  // pairs with waiter::wake()
 }
 
 void park(waiter& w, void (*unlock)(void*), void* arg) noexcept {

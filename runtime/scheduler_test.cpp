@@ -97,7 +97,7 @@ TEST(scheduler, spawn_and_join_returns_value) {
 
 TEST(scheduler, no_lost_wakeups_ping_pong_with_random_yields) {
   for_each_worker_count([](int) {
-    constexpr int pairs = 4, iters = 100000;
+    constexpr int pairs = 4, iters = int(cprime::test::sized(100000, 50));
     cprime::wait_group wg;
     wg.add(2 * pairs);
     std::atomic<long> total{0};
@@ -131,7 +131,7 @@ TEST(scheduler, no_lost_wakeups_ping_pong_with_random_yields) {
 
 TEST(scheduler, plain_thread_and_coroutine_ping_pong) {
   semaphore to_thread, to_coroutine;
-  constexpr int iters = 20000;
+  constexpr int iters = int(cprime::test::sized(20000));
   auto t = cprime::spawn([&] {
     for (int i = 0; i < iters; ++i) {
       to_thread.release();
@@ -147,7 +147,7 @@ TEST(scheduler, plain_thread_and_coroutine_ping_pong) {
 
 TEST(scheduler, wake_before_park_is_not_lost) {
   for_each_worker_count([](int) {
-    for (int i = 0; i < 10000; ++i) {
+    for (int i = 0; i < cprime::test::sized(10000); ++i) {
       waiter w;
       std::atomic<bool> go{false};
       auto t = cprime::spawn([&] {

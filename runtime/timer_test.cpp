@@ -91,7 +91,7 @@ TEST(timer, callback_may_rearm) {
 
 TEST(timer, many_sleepers) {
   for_each_worker_count([](int) {
-    constexpr int n = 10000;
+    constexpr int n = int(cprime::test::sized(10000));
     cprime::wait_group wg;
     wg.add(n);
     for (int i = 0; i < n; ++i)
