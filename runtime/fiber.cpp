@@ -23,6 +23,8 @@
 #ifdef CPRIME_TSAN_FIBERS
 #include <sanitizer/tsan_interface.h>
 #include <sys/mman.h>
+
+#include <vector>
 #endif
 
 namespace cprime::detail {
@@ -86,7 +88,10 @@ void sanitizer_thread_start(worker* w) noexcept {
 
 void sanitizer_thread_end(worker* w) noexcept {
   tsan_hide_end();
-  (void)w;
+  // The thread's exit (pthread TSD destructors: values a coroutine stored
+  // with pthread_setspecific on this thread) comes after every coroutine of
+  // the runtime that ended; fiber_entry() releases on the runtime.
+  tsan_acquire(w->rt);
 }
 
 void fiber_init(fiber* f, char* lo, char* top) noexcept {
@@ -200,6 +205,7 @@ void run_fiber(worker* w, fiber* f) noexcept {
   tsan_hide_end();
   f->run(f->closure, f->task);  // runs the call, completes the task
   if (f->closure_on_heap) std::free(f->closure);
+  tsan_release(f->rt);  // for the worker threads' exit (sanitizer_thread_end)
   tsan_hide_begin();  // ended in jump(), just before the last switch
   if (cancel_node* n = f->node) {
     n->leave(f);  // clears f->node
@@ -275,11 +281,27 @@ prepared_fiber fiber_prepare(const spawn_options& o, std::size_t size, std::size
   // after it would hide real races between the two. TSan forgets a range
   // when it is mapped afresh, so under TSan the stack starts below the
   // control block's page (that page holds only runtime state, accessed
-  // hidden) and every spawn maps the stack pages anew.
+  // hidden) and every spawn maps anew the stack pages the last user touched
+  // (mincore: resident pages; a page never touched carries no history).
   stack_top = down(top, 4096);
-  if (::mmap(lo, std::size_t(stack_top - lo), PROT_READ | PROT_WRITE,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
-    fatal("cprime: cannot remap a coroutine stack for ThreadSanitizer");
+  {
+    std::size_t pages = std::size_t(stack_top - lo) / 4096;
+    std::vector<unsigned char> resident(pages);
+    char* from = stack_top;
+    if (::mincore(lo, pages * 4096, resident.data()) != 0) {
+      from = lo;
+    } else {
+      for (std::size_t i = 0; i < pages; ++i)
+        if (resident[i] & 1) {
+          from = lo + i * 4096;
+          break;
+        }
+    }
+    if (from < stack_top &&
+        ::mmap(from, std::size_t(stack_top - from), PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+      fatal("cprime: cannot remap a coroutine stack for ThreadSanitizer");
+  }
 #endif
   if (size <= pool.stack_size() / 8) {
     f->closure = down(stack_top - size, align);

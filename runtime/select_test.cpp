@@ -256,7 +256,7 @@ TEST(Select, FairAmongMixedSendAndReceiveArms) {
 TEST_P(SelectRt, ParkedSelectWakesOnSendAndOnReceive) {
   run([] {
     channel<int> a, b, out;
-    for (int round = 0; round < 200; ++round) {
+    for (int round = 0; round < cprime::test::sized(200, 5); ++round) {
       auto helper = cprime::spawn([=] {
         if (round % 3 == 0) (void)await(a.send(round));
         else if (round % 3 == 1) (void)await(b.send(round));

@@ -102,7 +102,11 @@ void monitor_main() {
     if (idle_timers && g_parked_threads.load(std::memory_order_acquire) > 0) {
       if (next_probe == clock::time_point::max()) next_probe = now + probe_every;
       if (now >= next_probe) {
-        if (deadlock_probe()) check_deadlock_and_exit();
+        if (deadlock_probe()) {
+          tsan_hide_end();  // it may exit(): TSan will not end a thread that still ignores
+          check_deadlock_and_exit();
+          tsan_hide_begin();
+        }
         next_probe = now + probe_every;
       }
       deadline = std::min(deadline, next_probe);
