@@ -44,12 +44,13 @@ TEST(timer, sleepers_wake_in_deadline_order) {
     cprime::wait_group wg;
     constexpr int n = 20;
     wg.add(n);
-    // Deadlines from one instant: how late each sleeper starts (slow spawns
-    // under a sanitizer) must not change the order they are due in.
+    // Deadlines from one instant, the first 100 ms out: how late each
+    // sleeper starts (slow spawns under a sanitizer, a loaded machine) must
+    // not change the order they are due in.
     const auto start = std::chrono::steady_clock::now();
     for (int i = n - 1; i >= 0; --i)
       cprime::spawn([&, i] {
-        cprime::sleep_for(start + std::chrono::milliseconds(10 + 15 * i) -
+        cprime::sleep_for(start + std::chrono::milliseconds(100 + 15 * i) -
                           std::chrono::steady_clock::now());
         {
           std::lock_guard g(mu);
