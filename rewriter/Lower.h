@@ -27,10 +27,10 @@ void lowerParallel(const ParallelNode &N, const TokenBuffer &Toks, Emitter &E);
 void lowerDefer(const DeferNode &N, const TokenBuffer &Toks, Emitter &E);
 void lowerTimeout(const TimeoutNode &N, const TokenBuffer &Toks, Emitter &E);
 
-/// scopeName is the variable of a parallel/timeout scope: `__cprime_scopeN`.
-inline std::string scopeName(unsigned N) {
-  return "__cprime_scope" + std::to_string(N);
-}
+/// scopeName is the parameter of a parallel/timeout block's lambda. It is
+/// one name for every block, so that C++ lookup finds the innermost block's
+/// scope: a `spawn` from a macro body relies on it (docs/lowering.md).
+inline std::string scopeName(unsigned) { return "__cprime_scope"; }
 
 } // namespace cprime
 

@@ -1,17 +1,21 @@
-//===- LowerSelect.cpp - select { arms } → cases, ::cprime::select, if-chain ===//
+//===- LowerSelect.cpp - select { arms } → cases, ::cprime::select, gotos ---===//
 //
 // Contract (docs/lowering.md, "select"; runtime side:
-// include/cprime/select.hpp). Every arm's operand moves to the `select {`
-// line, in source order, as a case object, so channels and values are
-// evaluated once on entry; the arm bodies stay on their lines and run in the
-// enclosing scope through an if/else chain, so break/continue/return act on
-// the enclosing loop or function:
-//   select {                       { ::cprime::typed_case __cprime_sel1_0(a.recv()); …
-//                                    const int __cprime_sel1 = ::cprime::select(
-//                                    ::cprime::no_default, __cprime_sel1_0, …);
-//     int x = a.recv() => f(x);      if (__cprime_sel1 == 0) { int x = __cprime_sel1_0.take(); f(x); }
-//     default => {}                  else { {} }
-//   }                              }
+// include/cprime/select.hpp). Each arm's operand stays on its own line as a
+// case object, declared in source order, so channels and values are
+// evaluated once on entry and a C++ error in an operand is reported on the
+// arm's line. The select call comes at the closing `}`, once every case
+// exists, and jumps back to the arm that fired; the arm bodies stay on their
+// lines and run in the enclosing scope, so break/continue/return act on the
+// enclosing loop or function:
+//   select {                       { {
+//     int x = a.recv() => f(x);      ::cprime::typed_case __cprime_sel1_0(a.recv()); if (false) { __cprime_sel1_l0: int x = __cprime_sel1_0.take(); f(x); goto __cprime_sel1_end; }
+//     default => {}                  if (false) { __cprime_sel1_ld: {} goto __cprime_sel1_end; }
+//   }                              switch (::cprime::select(::cprime::with_default, __cprime_sel1_0)) { case 0: goto __cprime_sel1_l0; default: goto __cprime_sel1_ld; } } __cprime_sel1_end:; }
+// The jump back leaves the scopes of the later arms' cases (they are
+// destroyed: the select is over) and enters the fired arm's block at its
+// start, bypassing no initialization. In a #define body the labels are GNU
+// local labels (`__label__`), so the macro may be used twice in a function.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,73 +23,80 @@
 
 namespace cprime {
 
-void lowerSelect(const SelectNode &N, const TokenBuffer &, Emitter &E) {
+void lowerSelect(const SelectNode &N, const TokenBuffer &Toks, Emitter &E) {
   std::string Name = "__cprime_sel" + std::to_string(N.Number);
   auto CaseName = [&](const SelectArm &A) {
     return Name + "_" + std::to_string(A.Index);
   };
+  auto Label = [&](const SelectArm &A) {
+    return A.Kind == SelectArm::Default ? Name + "_ld"
+                                        : Name + "_l" + std::to_string(A.Index);
+  };
+  std::string End = Name + "_end";
 
-  std::vector<Piece> Head{"{ "};
-  std::string Cases;
-  for (const SelectArm &A : N.Arms) {
-    if (A.Kind == SelectArm::Default)
-      continue;
-    Head.emplace_back(std::string(A.TypedCase ? "::cprime::typed_case "
-                                              : "::cprime::select_case ") +
-                      CaseName(A) + "(");
-    Head.push_back(Piece::tokens(A.OperandBegin, A.OperandLast));
-    Head.emplace_back("); ");
-    Cases += ", " + CaseName(A);
-    E.move(A.OperandBegin, A.OperandLast);
+  std::string Head = "{ ";
+  if (Toks[N.Keyword].InDirective) {
+    Head += "__label__ ";
+    for (const SelectArm &A : N.Arms)
+      Head += Label(A) + ", ";
+    Head += End + "; ";
   }
-  Head.emplace_back("const int " + Name + " = ::cprime::select(" +
-                    (N.HasDefault ? "::cprime::with_default"
-                                  : "::cprime::no_default") +
-                    Cases + ");");
-  E.replace(N.Keyword, std::move(Head));
+  E.replace(N.Keyword, {Head + "{"});
   E.remove(N.Open);
   E.dropGap(N.Open);
 
-  for (size_t I = 0; I < N.Arms.size(); ++I) {
-    const SelectArm &A = N.Arms[I];
-    bool First = I == 0, Last = I + 1 == N.Arms.size();
-    std::string Cond = First ? "if (" : "else if (";
-    if (A.Kind != SelectArm::Default)
-      Cond += Name + " == " + std::to_string(A.Index) + ")";
-    else if (Last && !First)
-      Cond = "else";
-    else
-      Cond += Name + " == -1)";
-    std::string Take = CaseName(A) + ".take();";
-
-    switch (A.Kind) {
-    case SelectArm::Decl:
-      E.insertBefore(A.Begin, Cond + " { ", N.Keyword);
-      E.replace(A.Arrow, {Take});
-      break;
-    case SelectArm::Name:
-      E.insertBefore(A.Begin, Cond + " { auto ", N.Keyword);
-      E.replace(A.Arrow, {Take});
-      break;
-    case SelectArm::Discard:
-      E.replace(A.Begin, {Cond + " {"});
-      E.remove(A.Equal);
-      E.dropGap(A.Equal);
+  std::string Cases, Dispatch;
+  for (const SelectArm &A : N.Arms) {
+    std::string Open = "if (false) { " + Label(A) + ":";
+    if (A.Kind == SelectArm::Default) {
+      E.replace(A.Begin, {Open});
+      E.remove(A.Arrow);
+      Dispatch += "default: goto " + Label(A) + "; ";
+    } else {
+      E.insertBefore(A.OperandBegin,
+                     std::string(A.TypedCase ? "::cprime::typed_case "
+                                             : "::cprime::select_case ") +
+                         CaseName(A) + "(",
+                     N.Keyword);
       E.dropGap(A.OperandBegin);
-      E.remove(A.Arrow);
-      break;
-    case SelectArm::Bare:
-      E.replace(A.Arrow, {Cond + " {"});
-      break;
-    case SelectArm::Default:
-      E.replace(A.Begin, {Cond + " {"});
-      E.remove(A.Arrow);
-      break;
+      std::vector<Piece> Arrow{"); " + Open};
+      std::string Take = " " + CaseName(A) + ".take();";
+      switch (A.Kind) {
+      case SelectArm::Decl:
+        E.move(A.Begin, A.Equal);
+        Arrow.emplace_back(" ");
+        Arrow.push_back(Piece::tokens(A.Begin, A.Equal));
+        Arrow.emplace_back(Take);
+        break;
+      case SelectArm::Name:
+        E.move(A.Begin, A.Equal);
+        Arrow.emplace_back(" auto ");
+        Arrow.push_back(Piece::tokens(A.Begin, A.Equal));
+        Arrow.emplace_back(Take);
+        break;
+      case SelectArm::Discard:
+        E.remove(A.Begin);
+        E.remove(A.Equal);
+        E.dropGap(A.Equal);
+        break;
+      default:
+        break;
+      }
+      E.replace(A.Arrow, std::move(Arrow));
+      Cases += ", " + CaseName(A);
+      Dispatch += "case " + std::to_string(A.Index) + ": goto " + Label(A) +
+                  "; ";
     }
     E.dropGap(A.Arrow);
     E.remove(A.Arrow + 1);
-    E.insertAfter(A.BodyLast, " }", N.Keyword);
+    E.insertAfter(A.BodyLast, " goto " + End + "; }", N.Keyword);
   }
+  E.insertBefore(N.Close,
+                 std::string("switch (::cprime::select(") +
+                     (N.HasDefault ? "::cprime::with_default"
+                                   : "::cprime::no_default") +
+                     Cases + ")) { " + Dispatch + "} } " + End + ":; ",
+                 N.Keyword);
 }
 
 } // namespace cprime

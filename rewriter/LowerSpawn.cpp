@@ -15,9 +15,11 @@
 //                        __cprime_self.m(::std::forward<…>(__cprime_a)...); }, a);
 //   spawn { body }     ::cprime::spawn(::cprime::here(), [=]() mutable { body });
 //   spawn [c] { body } ::cprime::spawn(::cprime::here(), [c]() mutable { body });
+//   spawn [c] mutable { body }   (a lambda taking nothing: spawned as written)
+//                      ::cprime::spawn(::cprime::here(), [c] mutable { body });
 //   spawn with(o) f(a);  ::cprime::spawn_detached(::cprime::here(), o, f, a);
 // Directly inside parallel/timeout the callee is the scope's
-// `__cprime_scopeN.spawn`, and a plain block captures by reference, except
+// `__cprime_scope.spawn`, and a plain block captures by reference, except
 // enclosing `for` loop variables, copied per iteration (`[&, i]() mutable`).
 //
 //===----------------------------------------------------------------------===//
@@ -27,11 +29,16 @@
 namespace cprime {
 
 void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
+  // A spawn in a #define body (not in a block of the same macro) cannot know
+  // the block the macro is used in: `__cprime_scope` is looked up at the use,
+  // the innermost block's scope or, outside any, the global fallback of
+  // include/cprime/detail/unscoped.hpp.
+  bool Macro = N.InDirective && N.Scope < 0;
   std::string Fn = N.Blocking >= 0                   ? "spawn_blocking"
                    : !N.Expression && !N.InDirective && N.Scope < 0 ? "spawn_detached"
                                                   : "spawn";
-  std::string Head = N.Scope >= 0 ? scopeName(N.Scope) + "." + Fn + "("
-                                  : "::cprime::" + Fn + "(";
+  std::string Head = N.Scope >= 0 || Macro ? scopeName(N.Scope) + "." + Fn + "("
+                                           : "::cprime::" + Fn + "(";
   Head += "::cprime::here(), ";
   if (N.Blocking >= 0) {
     E.remove(N.Blocking);
@@ -53,11 +60,34 @@ void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
     E.dropGap(Close + 1);
   }
   const char *Tail = N.Expression ? ")" : ");";
+  // Where `this` exists, C++20 deprecates capturing it through `[=]`: it is
+  // captured explicitly, and used once so that an unused capture does not
+  // warn either.
+  bool This = N.HasThis && N.Scope < 0;
+  // The separator between the callee and its arguments: none for `f()`, and
+  // `__VA_OPT__(, )` when a macro's arguments are all `__VA_ARGS__`, which
+  // may be empty: `#define GO(f, ...) spawn f(__VA_ARGS__)`.
+  std::string Sep = N.CallOpen + 1 == N.CallClose ? ""
+                    : N.CallOpen + 2 == N.CallClose &&
+                            Toks.isWord(N.CallOpen + 1, "__VA_ARGS__")
+                        ? " __VA_OPT__(, ) "
+                        : ", ";
 
   switch (N.Form) {
   case SpawnNode::Call:
+    if (N.BareName && N.HasThis) {
+      // `spawn handle(5)` in a member function may call a member: only a
+      // lambda with `this` can name it. Arguments are still decay-copied.
+      E.replace(N.Keyword,
+                H("[=, this](auto&&... __cprime_a) mutable { (void)this; "
+                  "return "));
+      E.replace(N.CallOpen,
+                {std::string("(::std::forward<decltype(__cprime_a)>(__cprime_a)"
+                             "...); }") + Sep});
+      break;
+    }
     E.replace(N.Keyword, H(""));
-    E.replace(N.CallOpen, {N.CallOpen + 1 == N.CallClose ? "" : ", "});
+    E.replace(N.CallOpen, {Sep});
     break;
   case SpawnNode::MemberCall:
     E.replace(N.Keyword, H("[__cprime_self = "));
@@ -67,11 +97,12 @@ void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
                std::string(Toks.text(N.MemberOp))});
     E.replace(N.CallOpen,
               {std::string("(::std::forward<decltype(__cprime_a)>(__cprime_a)"
-                           "...); }") +
-               (N.CallOpen + 1 == N.CallClose ? "" : ", ")});
+                           "...); }") + Sep});
     break;
   case SpawnNode::Block: {
-    std::string Caps = N.Scope >= 0 ? "[&]() " : "[=]() mutable ";
+    std::string Caps = N.Scope >= 0 ? "[&]() "
+                       : This       ? "[=, this]() mutable "
+                                    : "[=]() mutable ";
     if (N.Scope >= 0 && !N.LoopCopies.empty()) {
       Caps = "[&";
       for (const std::string &Name : N.LoopCopies)
@@ -79,9 +110,15 @@ void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
       Caps += "]() mutable ";
     }
     E.replace(N.Keyword, H(Caps));
+    if (This)
+      E.insertAfter(N.BodyOpen, " (void)this;", N.Keyword);
     E.insertAfter(N.BodyClose, Tail, N.Keyword);
     break;
   }
+  case SpawnNode::Lambda:
+    E.replace(N.Keyword, H(""));
+    E.insertAfter(N.BodyClose, Tail, N.Keyword);
+    break;
   case SpawnNode::CapturedBlock:
     E.replace(N.Keyword, H(""));
     E.insertBefore(N.BodyOpen, "() mutable ", N.Keyword);

@@ -37,6 +37,8 @@ private:
     int Scope = -1;
     int ScopeOpen = -1; // the `{` of that parallel/timeout block
     bool Coroutine = false;
+    bool HasThis = false; // `this` is usable here
+    bool InClass = false; // directly inside a class body
     int Close = -1;
   };
 
@@ -47,11 +49,17 @@ private:
   void errorAfter(DiagID ID, int Tok) { error(ID, T.endOffset(Tok)); }
 
   bool isFuncLikeBrace(int Open) const;
+  bool isClassBody(int Open) const;
+  int lambdaIntroducer(int Open) const;
+  bool capturesThis(int Intro) const;
+  bool functionHasThis(int Open, const Context &Outer) const;
+  void collectNames();
   void findCoroutines();
   void walk(int Begin, int End, bool Directive);
 
   int prevToken(int I, int Lo) const;
   bool isStatementStart(int I, int Lo) const;
+  bool endsLabel(int Colon, int Lo) const;
   bool isExpressionStart(int I, int Lo) const;
   bool isArgumentStart(int I, int Lo) const;
   bool matched(int I, int Limit) const {
@@ -64,6 +72,9 @@ private:
   int parsePostfix(int I, int Limit) const;
 
   void handleSpawn(int I, int Lo, int Limit, const Context &C);
+  int lambdaBodyClose(int Open, int Limit) const;
+  bool isIdExpression(int B, int E) const;
+  bool isMacroParam(int I) const;
   std::vector<std::string> loopCopies(int ScopeOpen, int Spawn, int BodyOpen,
                                       int BodyClose) const;
   void loopNames(int B, int E, std::vector<std::string> &Names) const;
@@ -82,6 +93,10 @@ private:
   std::vector<bool> FuncLike;   // `{` opens a function or lambda body
   std::vector<bool> Coroutine;  // that body has co_return/co_yield
   unsigned SelectCount = 0, ScopeCount = 0, DeferCount = 0;
+  mutable int LabelDepth = 0;
+  std::vector<llvm::StringRef> MacroParams; // of the #define being walked
+  std::vector<llvm::StringRef> Namespaces;    // names after `namespace`
+  std::vector<llvm::StringRef> StaticMembers; // `static … name(` in a class
   ParseResult R;
 };
 
@@ -128,10 +143,25 @@ bool Parser::isFuncLikeBrace(int Open) const {
         return false;
       return true;
     }
+    case tok::r_brace: {
+      // `S() : n{2} {`: a brace mem-initializer before a constructor body.
+      int M = Tk.Match;
+      if (M < 0 || M > P || !(T.isIdent(M - 1) || T.is(M - 1, tok::greater)) ||
+          !(T.is(M - 2, tok::colon) || T.is(M - 2, tok::comma)))
+        return false;
+      P = M - 1;
+      continue;
+    }
+    case tok::colon:
+      // The start of a mem-initializer list: a parameter list precedes it.
+      if (!T.is(P - 1, tok::r_paren) && !T.isIdent(P - 1))
+        return false;
+      break;
     case tok::raw_identifier:
       if (isWordIn(T, P, {"return", "else", "do", "try", "case", "goto",
                           "namespace", "struct", "class", "union", "enum",
-                          "extern", "new"}))
+                          "extern", "new", "default", "public",
+                          "private", "protected"}))
         return false;
       break;
     case tok::coloncolon:
@@ -151,6 +181,210 @@ bool Parser::isFuncLikeBrace(int Open) const {
     --P;
   }
   return false;
+}
+
+// `struct S : B {`, `class [[x]] C final {`, `union {`: a class body, whose
+// member function bodies have `this` (`enum class E {` is no class).
+bool Parser::isClassBody(int Open) const {
+  for (int P = Open - 1, Steps = 0; P >= 0 && Steps < 64; --P, ++Steps) {
+    if (T[P].InDirective != T[Open].InDirective)
+      return false;
+    if (T.isClose(P) && T[P].Match >= 0 && T[P].Match < P &&
+        !T.is(P, tok::r_brace)) {
+      P = T[P].Match;
+      continue;
+    }
+    if (isWordIn(T, P, {"struct", "class", "union"}))
+      return !T.isWord(P - 1, "enum");
+    if (T.is(P, tok::semi) || T.is(P, tok::l_brace) || T.is(P, tok::r_brace) ||
+        T.is(P, tok::equal) || isWordIn(T, P, {"return", "namespace"}))
+      return false;
+  }
+  return false;
+}
+
+// The `[` of the lambda whose body opens at \p Open, or -1 when \p Open is
+// a function's body. Walks back over the declarator: specifiers, a trailing
+// return type, the parameters, template parameters and attributes.
+int Parser::lambdaIntroducer(int Open) const {
+  int P = Open - 1;
+  for (int Steps = 0; P >= 0 && Steps < 128; ++Steps) {
+    if (T[P].InDirective != T[Open].InDirective)
+      return -1;
+    switch (T[P].Kind) {
+    case tok::r_square: {
+      int M = T[P].Match;
+      if (M < 0)
+        return -1;
+      if (T.is(M + 1, tok::l_square) && T[M + 1].Match == P - 1) {
+        P = M - 1; // [[attribute]]
+        continue;
+      }
+      if (T.isWord(M - 1, "operator"))
+        return -1; // `operator[](…) {`
+      return M;
+    }
+    case tok::r_paren: {
+      int M = T[P].Match;
+      if (M < 0)
+        return -1;
+      P = M - 1;
+      continue;
+    }
+    case tok::greater:
+    case tok::greatergreater: {
+      int Depth = 0, Q = P;
+      for (; Q >= 0 && P - Q < 64; --Q) {
+        if (T.is(Q, tok::greater))
+          ++Depth;
+        else if (T.is(Q, tok::greatergreater))
+          Depth += 2;
+        else if (T.is(Q, tok::less) && --Depth == 0)
+          break;
+        else if (T.is(Q, tok::semi) || T.is(Q, tok::l_brace) ||
+                 T.is(Q, tok::r_brace))
+          return -1;
+      }
+      if (Q < 0 || Depth != 0)
+        return -1;
+      P = Q - 1;
+      continue;
+    }
+    case tok::raw_identifier:
+    case tok::coloncolon:
+    case tok::star:
+    case tok::amp:
+    case tok::ampamp:
+    case tok::arrow:
+    case tok::comma:
+      --P;
+      continue;
+    default:
+      return -1;
+    }
+  }
+  return -1;
+}
+
+// A capture list with a default (`=`, `&`) or `this`/`*this` gives the
+// lambda the `this` of the function around it.
+bool Parser::capturesThis(int Intro) const {
+  int Close = T[Intro].Match;
+  bool First = true;
+  for (int P = Intro + 1; P < Close; ++P) {
+    if (T.isOpen(P) && T[P].Match > P) {
+      P = T[P].Match;
+      continue;
+    }
+    if (First && (T.is(P, tok::equal) || T.is(P, tok::amp)) &&
+        (T.is(P + 1, tok::comma) || P + 1 == Close))
+      return true;
+    if (T.isWord(P, "this"))
+      return true;
+    First = T.is(P, tok::comma);
+  }
+  return false;
+}
+
+// A function body has `this` when the function is a non-static member:
+// defined in a class body without `static`/`friend`, or defined out of line
+// as `R C::f(…) {` where C is not a namespace of this file and f was not
+// declared static in a class of this file.
+bool Parser::functionHasThis(int Open, const Context &Outer) const {
+  // Walk back to the parameter list: the first `(…)` preceded by a name
+  // that is not a specifier and not a mem-initializer.
+  int Paren = -1;
+  for (int P = Open - 1, Steps = 0; P >= 0 && Steps < 128; --P, ++Steps) {
+    if (T[P].InDirective != T[Open].InDirective)
+      return false;
+    if (T.is(P, tok::semi) || T.is(P, tok::l_brace))
+      return false;
+    if (T.isClose(P)) {
+      int M = T[P].Match;
+      if (M < 0 || M > P)
+        return false;
+      bool Init = (T.isIdent(M - 1) || T.is(M - 1, tok::greater)) &&
+                  (T.is(M - 2, tok::colon) || T.is(M - 2, tok::comma));
+      if (T.is(P, tok::r_paren) && !Init &&
+          !isWordIn(T, M - 1, {"noexcept", "decltype", "throw", "requires",
+                               "alignas", "__attribute__"}) &&
+          (T.isIdent(M - 1) || T.is(M - 1, tok::r_paren) ||
+           T.is(M - 1, tok::greater) || T.is(M - 1, tok::equalequal) ||
+           T.is(M - 1, tok::l_square) || T.is(M - 1, tok::r_square))) {
+        Paren = M;
+        break;
+      }
+      P = M;
+      continue;
+    }
+  }
+  if (Paren < 0)
+    return false;
+  // The declarator name: `f`, `~C`, `operator…`.
+  int Name = Paren - 1;
+  for (int Q = Paren - 1; Q >= 0 && Q >= Paren - 4; --Q)
+    if (T.isWord(Q, "operator")) {
+      Name = Q;
+      break;
+    }
+  if (T.is(Name - 1, tok::tilde))
+    --Name;
+  // The declaration's specifiers, back to the previous member or statement.
+  bool Static = false, Friend = false;
+  for (int P = Name - 1, Steps = 0; P >= 0 && Steps < 64; --P, ++Steps) {
+    if (T.is(P, tok::semi) || T.is(P, tok::l_brace) || T.is(P, tok::r_brace) ||
+        (T.is(P, tok::colon) &&
+         isWordIn(T, P - 1, {"public", "private", "protected"})))
+      break;
+    if (T.is(P, tok::r_paren) || T.is(P, tok::r_square)) {
+      if (T[P].Match < 0 || T[P].Match > P)
+        break;
+      P = T[P].Match;
+      continue;
+    }
+    Static |= T.isWord(P, "static");
+    Friend |= T.isWord(P, "friend");
+  }
+  if (Outer.InClass)
+    return !Static && !Friend;
+  if (!T.is(Name - 1, tok::coloncolon) || Static)
+    return false;
+  int Qual = Name - 2;
+  if (T.isIdent(Qual) &&
+      std::find(Namespaces.begin(), Namespaces.end(), T.text(Qual)) !=
+          Namespaces.end())
+    return false;
+  llvm::StringRef N = T.text(Name);
+  return std::find(StaticMembers.begin(), StaticMembers.end(), N) ==
+         StaticMembers.end();
+}
+
+// Namespace names, and the names of static member functions declared in the
+// class bodies of this file: an out-of-line `void C::f() {` is a static
+// member (no `this`) when some class here declares `static … f(`.
+void Parser::collectNames() {
+  for (int I = 0; I < N; ++I) {
+    if (T[I].InDirective)
+      continue;
+    if (T.isWord(I, "namespace")) {
+      for (int J = I + 1; J < N && (T.isIdent(J) || T.is(J, tok::coloncolon));
+           ++J)
+        if (T.isIdent(J))
+          Namespaces.push_back(T.text(J));
+      continue;
+    }
+    if (!T.isWord(I, "static"))
+      continue;
+    for (int J = I + 1; J < N && J < I + 32; ++J) {
+      if (T.is(J, tok::semi) || T.is(J, tok::l_brace) || T.is(J, tok::equal))
+        break;
+      if (T.is(J, tok::l_paren)) {
+        if (T.isIdent(J - 1))
+          StaticMembers.push_back(T.text(J - 1));
+        break;
+      }
+    }
+  }
 }
 
 void Parser::findCoroutines() {
@@ -204,6 +438,19 @@ bool Parser::isStatementStart(int I, int Lo) const {
   case tok::l_brace:
   case tok::r_brace:
     return true;
+  case tok::colon:
+    return endsLabel(P, Lo);
+  case tok::r_square: {
+    // `[[likely]] spawn f();`: an attribute that itself starts the statement.
+    int M = T[P].Match;
+    if (M <= 0 || !T.is(M + 1, tok::l_square) || T[M + 1].Match != P - 1 ||
+        LabelDepth > 16)
+      return false;
+    ++LabelDepth;
+    bool Start = isStatementStart(M, Lo);
+    --LabelDepth;
+    return Start;
+  }
   case tok::r_paren: {
     int M = T[P].Match;
     return M > 0 && (isWordIn(T, M - 1, {"if", "for", "while", "switch"}) ||
@@ -214,6 +461,42 @@ bool Parser::isStatementStart(int I, int Lo) const {
   default:
     return false;
   }
+}
+
+// A `:` ends a label when it closes `case expr:`, `default:` or `name:` whose
+// name starts a statement itself. Not a label: `a ? b : c`, a bit-field
+// `int x : 3`, `for (x : r)`, a base clause `struct A : B`, a constructor's
+// `) : m(0)`, an access specifier `public:` (what follows is a member).
+bool Parser::endsLabel(int Colon, int Lo) const {
+  int P = prevToken(Colon, Lo);
+  if (P < 0)
+    return false;
+  if (T.isWord(P, "default"))
+    return true;
+  if (T.isIdent(P) && !isWordIn(T, P, {"public", "private", "protected"})) {
+    // Chained labels recurse; hostile input must not overflow the stack.
+    if (LabelDepth > 16)
+      return false;
+    ++LabelDepth;
+    bool Start = isStatementStart(P, Lo);
+    --LabelDepth;
+    if (Start)
+      return true;
+  }
+  // `case expr:`: walk back over the expression (brackets skipped) to `case`.
+  for (int Q = P, Steps = 0; Q >= Lo && Steps < 64; --Q, ++Steps) {
+    if (T.isClose(Q) && T[Q].Match >= Lo && T[Q].Match < Q) {
+      Q = T[Q].Match;
+      continue;
+    }
+    if (T.isWord(Q, "case"))
+      return true;
+    if (T.is(Q, tok::semi) || T.is(Q, tok::l_brace) || T.is(Q, tok::r_brace) ||
+        T.is(Q, tok::colon) || T.is(Q, tok::question) || T.isOpen(Q) ||
+        T[Q].InDirective != T[Colon].InDirective)
+      return false;
+  }
+  return false;
 }
 
 bool Parser::isExpressionStart(int I, int Lo) const {
@@ -481,20 +764,30 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
   int J = I + 1;
   bool EndOfRegion = J >= Limit || (T[J].InDirective != T[I].InDirective) ||
                      (T[I].InDirective && T[J].StartOfLine);
-  // `#define KW spawn` names the keyword; it is no spawn statement.
-  if (EndOfRegion && T[I].InDirective)
+  // `#define GO spawn`: the operand would come from the macro's use, where
+  // the rewriter no longer sees a keyword. Say so rather than let Clang
+  // report an undeclared `spawn` at every use.
+  if (EndOfRegion && T[I].InDirective) {
+    if (Stmt)
+      errorAt(DiagID::SpawnMacroKeyword, I);
     return;
+  }
   if (EndOfRegion || T.is(J, tok::semi) || T.is(J, tok::r_brace)) {
     if (Stmt)
       errorAfter(DiagID::SpawnNothing, I);
     return;
   }
+  // `spawn 42;`, `spawn "x";`: no reading of `spawn` as a name fits.
+  if (Stmt && (T.is(J, tok::numeric_constant) || T.is(J, tok::char_constant) ||
+               tok::isStringLiteral(T[J].Kind)))
+    return errorAt(DiagID::SpawnNotCall, J);
   if (Soft && !(T.isIdent(J) || T.is(J, tok::coloncolon) ||
                 T.is(J, tok::l_square) || T.is(J, tok::l_brace)))
     return;
+  int LambdaClose = -1;
   if (T.is(J, tok::l_square)) {
-    int M = T[J].Match;
-    if (M < 0 || !(T.is(M + 1, tok::l_brace) || T.is(M + 1, tok::l_paren)))
+    LambdaClose = lambdaBodyClose(J, Limit);
+    if (LambdaClose < 0)
       return; // `spawn[i] = …`: an array named spawn.
   } else if (!(T.isIdent(J) || T.is(J, tok::coloncolon) ||
                T.is(J, tok::l_brace))) {
@@ -506,11 +799,17 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
   S.Expression = !Stmt;
   S.InDirective = T[I].InDirective;
   S.Scope = C.Scope;
+  S.HasThis = C.HasThis;
   if (T.isWord(J, "blocking") &&
       (T.isIdent(J + 1) || T.is(J + 1, tok::coloncolon) ||
        T.is(J + 1, tok::l_square) || T.is(J + 1, tok::l_brace))) {
     S.Blocking = J;
     ++J;
+    if (T.is(J, tok::l_square)) {
+      LambdaClose = lambdaBodyClose(J, Limit);
+      if (LambdaClose < 0)
+        return Fail(DiagID::SpawnNotCall, J);
+    }
   }
   // `spawn with(options) operand`: options for cprime::spawn (a stack size).
   // Only when an operand follows: `spawn with(x);` spawns a function `with`.
@@ -521,11 +820,26 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
         T.is(After, tok::l_square) || T.is(After, tok::l_brace)) {
       S.With = J;
       J = After;
+      if (T.is(J, tok::l_square)) {
+        LambdaClose = lambdaBodyClose(J, Limit);
+        if (LambdaClose < 0)
+          return Fail(DiagID::SpawnNotCall, J);
+      }
     }
   }
   if (T.is(J, tok::l_brace)) {
     if (!matched(J, Limit))
       return Fail(DiagID::SpawnUnbalanced, J);
+    // `spawn { … }();` reads like Go's `go func() { … }()`, but the block is
+    // no function: there is nothing to call.
+    if (T.is(T[J].Match + 1, tok::l_paren) &&
+        T[T[J].Match + 1].InDirective == T[J].InDirective)
+      return Fail(DiagID::SpawnBlockCalled, T[J].Match + 1);
+    // A block in a macro body would capture by copy where the macro is used
+    // outside a structured block and by reference inside one; the rewriter
+    // cannot tell which, so the macro must write its captures.
+    if (T[I].InDirective && C.Scope < 0)
+      return Fail(DiagID::SpawnMacroBlock, J);
     S.Form = SpawnNode::Block;
     S.BodyOpen = J;
     S.BodyClose = T[J].Match;
@@ -534,20 +848,48 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
     R.Spawns.push_back(S);
     return;
   }
-  if (T.is(J, tok::l_square) && matched(J, Limit) &&
-      T.is(T[J].Match + 1, tok::l_brace)) {
+  if (LambdaClose >= 0 && !T.is(LambdaClose + 1, tok::l_paren)) {
+    // `spawn [caps] { body }`: the block form with explicit captures. A
+    // lambda with a declarator (`[](int x) { … }`) but no call is an error:
+    // the spawn would have nothing to run it with.
     int Open = T[J].Match + 1;
-    if (!matched(Open, Limit))
-      return Fail(DiagID::SpawnUnbalanced, Open);
-    S.Form = SpawnNode::CapturedBlock;
-    S.CapsOpen = J;
-    S.BodyOpen = Open;
-    S.BodyClose = T[Open].Match;
+    if (Open == T[LambdaClose].Match) {
+      S.Form = SpawnNode::CapturedBlock;
+      S.CapsOpen = J;
+      S.BodyOpen = Open;
+      S.BodyClose = LambdaClose;
+      R.Spawns.push_back(S);
+      return;
+    }
+    // `spawn [x] mutable { … }`, `spawn [x]() { … }`: a lambda that takes
+    // nothing is a block written as a lambda; it is spawned as it is.
+    for (int P = Open; P < T[LambdaClose].Match; ++P) {
+      if (T.is(P, tok::l_paren) &&
+          (T.is(P - 1, tok::r_square) || T.is(P - 1, tok::greater) ||
+           T.is(P - 1, tok::greatergreater)) &&
+          T[P].Match != P + 1)
+        return Fail(DiagID::SpawnLambdaNotCalled, LambdaClose);
+      if (T.isOpen(P) && T[P].Match > P)
+        P = T[P].Match;
+    }
+    S.Form = SpawnNode::Lambda;
+    S.CalleeBegin = J;
+    S.BodyClose = LambdaClose;
     R.Spawns.push_back(S);
     return;
   }
-  // The call runs to the `;` (or `,`/closer of an expression) at depth 0.
-  int K = J;
+  // `spawn call` in a macro whose parameter is the whole operand: the call's
+  // callee and arguments are not visible here, so their decay-copy cannot be
+  // lowered. The macro must spell the call: `spawn f(__VA_ARGS__)`.
+  if (T[I].InDirective && T.isIdent(J) && isMacroParam(J)) {
+    int Next = J + 1;
+    if (Next >= Limit || T[Next].StartOfLine || T.is(Next, tok::semi) ||
+        T.is(Next, tok::r_brace))
+      return Fail(DiagID::SpawnMacroOperand, J);
+  }
+  // The call runs to the `;` (or `,`/closer of an expression) at depth 0;
+  // a lambda callee is skipped whole (`-> std::pair<int, int>` has a comma).
+  int K = LambdaClose >= 0 ? LambdaClose + 1 : J;
   for (; K < Limit; ++K) {
     if (T[K].InDirective != T[I].InDirective ||
         (T[I].InDirective && K > J && T[K].StartOfLine))
@@ -562,13 +904,15 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
       break;
   }
   int Last = K - 1;
-  if (Last < J || !T.is(Last, tok::r_paren) || T[Last].Match <= J)
+  if (Last < J || !T.is(Last, tok::r_paren) || T[Last].Match <= J ||
+      (LambdaClose >= 0 && T[Last].Match <= LambdaClose))
     return Fail(DiagID::SpawnNotCall, J);
   S.CalleeBegin = J;
   S.CallOpen = T[Last].Match;
   S.CallClose = Last;
   // A member call `recv.m(args)`: the last `.`/`->` at depth 0 of the callee.
-  for (int P = J; P < S.CallOpen; ++P) {
+  // A lambda callee has none: its `->` is a trailing return type.
+  for (int P = LambdaClose >= 0 ? LambdaClose + 1 : J; P < S.CallOpen; ++P) {
     if (T.isOpen(P)) {
       P = T[P].Match;
       continue;
@@ -578,7 +922,84 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
       S.MemberOp = P;
   }
   S.Form = S.MemberOp >= 0 ? SpawnNode::MemberCall : SpawnNode::Call;
+  // `spawn handle(5)` in a member function may name a member: only a lambda
+  // that captures `this` can call it (see lowerSpawn).
+  S.BareName = S.MemberOp < 0 && LambdaClose < 0 &&
+               isIdExpression(J, S.CallOpen);
   R.Spawns.push_back(S);
+}
+
+// lambdaBodyClose returns the `}` of the lambda expression whose captures
+// open at \p Open, or -1 when `[` does not start a lambda (`a[i] = …`).
+//G lambda: '[' … ']' ('<' … '>' requires-clause?)? attributes?
+//G         ('(' … ')')? specifiers ('->' type)? requires-clause? '{' … '}'
+// Everything between `]` and the body is skipped as balanced tokens up to the
+// first `{` at depth 0; only `requires requires { … }` puts one earlier.
+int Parser::lambdaBodyClose(int Open, int Limit) const {
+  if (!matched(Open, Limit))
+    return -1;
+  int J = T[Open].Match + 1;
+  if (J >= Limit || T[J].InDirective != T[Open].InDirective)
+    return -1;
+  if (!(T.is(J, tok::l_brace) || T.is(J, tok::l_paren) || T.is(J, tok::less) ||
+        T.is(J, tok::arrow) || T.is(J, tok::l_square) ||
+        isWordIn(T, J, {"mutable", "constexpr", "consteval", "static",
+                        "noexcept", "requires", "throw", "__attribute__"})))
+    return -1;
+  for (int Steps = 0; J < Limit && Steps < 4096; ++J, ++Steps) {
+    if (T[J].InDirective != T[Open].InDirective)
+      return -1;
+    if (T.isWord(J, "requires") && T.isWord(J + 1, "requires")) {
+      J += 2;
+      if (T.is(J, tok::l_paren) && matched(J, Limit))
+        J = T[J].Match + 1;
+      if (!T.is(J, tok::l_brace) || !matched(J, Limit))
+        return -1;
+      J = T[J].Match;
+      continue;
+    }
+    if (T.is(J, tok::l_brace))
+      return matched(J, Limit) ? T[J].Match : -1;
+    if (T.is(J, tok::semi) || T.isClose(J))
+      return -1;
+    if (T.isOpen(J)) {
+      if (!matched(J, Limit))
+        return -1;
+      J = T[J].Match;
+    }
+  }
+  return -1;
+}
+
+// True when [B, E) is `::`? name (`::` name | `<` … `>`)*: a function name,
+// maybe qualified or with template arguments, and nothing else.
+bool Parser::isIdExpression(int B, int E) const {
+  int J = B;
+  if (T.is(J, tok::coloncolon))
+    ++J;
+  if (!T.isIdent(J))
+    return false;
+  ++J;
+  while (J < E) {
+    if (T.is(J, tok::coloncolon) && T.isIdent(J + 1)) {
+      J += 2;
+      continue;
+    }
+    if (T.is(J, tok::less)) {
+      int After = skipTemplateArgs(J, E + 1);
+      if (After == J)
+        return false;
+      J = After;
+      continue;
+    }
+    return false;
+  }
+  return J == E;
+}
+
+bool Parser::isMacroParam(int I) const {
+  return std::find(MacroParams.begin(), MacroParams.end(), T.text(I)) !=
+         MacroParams.end();
 }
 
 // A spawn block directly inside parallel/timeout captures by reference, but
@@ -858,6 +1279,10 @@ void Parser::handleParallel(int I, int Lo, int Limit) {
 }
 
 //G defer-stmt: 'defer' statement
+// `defer` is a keyword when what follows can only start a statement:
+// a name, `{`, `::f()`, `*p = 0`, `++n`/`--n`, a called lambda `[&] { … }()`,
+// a cast `(void)f()`. `defer(x);`, `defer = 1`, `defer.f()`, `defer++;`,
+// `defer[i] = 0` keep `defer` an ordinary name.
 void Parser::handleDefer(int I, int Lo, int Limit) {
   if (!isStatementStart(I, Lo))
     return;
@@ -868,17 +1293,54 @@ void Parser::handleDefer(int I, int Lo, int Limit) {
     return;
   if (EndOfRegion || T.is(J, tok::semi) || T.is(J, tok::r_brace))
     return errorAfter(DiagID::DeferNothing, I);
+  auto StartsOperand = [&](int K) {
+    return K < Limit && T[K].InDirective == T[I].InDirective &&
+           (T.isIdent(K) || T.is(K, tok::coloncolon) ||
+            T.is(K, tok::numeric_constant) || T.is(K, tok::l_paren) ||
+            T.is(K, tok::star));
+  };
   bool Keyword = T.isIdent(J) || T.is(J, tok::l_brace) || T.is(J, tok::star) ||
                  (T.is(J, tok::coloncolon) && !T.adjacent(J));
+  if ((T.is(J, tok::plusplus) || T.is(J, tok::minusminus)) &&
+      StartsOperand(J + 1))
+    Keyword = true;
+  if (T.is(J, tok::l_paren) && matched(J, Limit) &&
+      StartsOperand(T[J].Match + 1) && !T.is(T[J].Match + 1, tok::l_paren))
+    Keyword = true; // `defer (void)f();`
+  if (T.is(J, tok::l_square)) {
+    int Close = lambdaBodyClose(J, Limit);
+    if (Close < 0)
+      return; // `defer[i] = 0`: an array named defer.
+    if (!T.is(Close + 1, tok::l_paren))
+      return errorAt(DiagID::DeferLambdaNotCalled, Close);
+    Keyword = true;
+  }
   if (!Keyword)
     return; // `defer(x)`, `defer = 1`, `defer.f()`: an ordinary name.
   int Last = skipStatement(J, Limit, 0);
+  bool OpenTail = false;
+  if (Last < 0 && T[I].InDirective) {
+    // `#define DEFER(x) defer x`: the statement runs to the end of the
+    // macro body and its `;` comes from the use.
+    int K = J;
+    while (K < Limit && !T[K].StartOfLine && !T.is(K, tok::semi)) {
+      if (T.isClose(K) || (T.isOpen(K) && !matched(K, Limit)))
+        break;
+      K = T.isOpen(K) ? T[K].Match + 1 : K + 1;
+    }
+    if (K > J && (K >= Limit || T[K].StartOfLine)) {
+      Last = K - 1;
+      OpenTail = true;
+    }
+  }
   if (Last < 0)
     return errorAt(DiagID::DeferUnbalanced, J);
   DeferNode D;
   D.Keyword = I;
   D.Last = Last;
-  D.Block = T.is(J, tok::l_brace);
+  D.Block = T.is(J, tok::l_brace) && Last == T[J].Match;
+  D.InDirective = T[I].InDirective;
+  D.OpenTail = OpenTail;
   D.Number = ++DeferCount;
   R.Defers.push_back(D);
 }
@@ -891,9 +1353,32 @@ void Parser::handleTimeout(int I, int Lo, int Limit) {
   int J = I + 1;
   if (T.is(J, tok::l_brace))
     return errorAfter(DiagID::TimeoutNoDuration, I);
+  // `timeout 5 { … }`, `timeout 100ms { … }`, `timeout d { … }`: the
+  // duration without its parentheses. (`timeout d{5};` declares a variable
+  // of a type named timeout: its braces are followed by `;`.)
+  if (T.is(J, tok::numeric_constant))
+    return errorAt(DiagID::TimeoutNoDuration, J);
+  if (T.isIdent(J) || T.is(J, tok::coloncolon)) {
+    int After = parsePostfix(J, Limit);
+    if (After > J && T.is(After - 1, tok::r_brace) &&
+        T.is(T[After - 1].Match, tok::l_brace) && After < Limit &&
+        !T.is(After, tok::semi) && !T.is(After, tok::comma))
+      return errorAt(DiagID::TimeoutNoDuration, J);
+    if (After > J && T.is(After, tok::l_brace) && matched(After, Limit) &&
+        !T.is(T[After].Match + 1, tok::semi))
+      return errorAt(DiagID::TimeoutNoDuration, J);
+    return;
+  }
   if (!T.is(J, tok::l_paren) || !matched(J, Limit))
     return; // not `timeout (`: an ordinary name.
   int Open = T[J].Match + 1;
+  // `timeout (d) work();`: a statement where the block belongs. A call of
+  // an ordinary function named timeout is followed by `;`, `.`, `->`, …
+  if (Open < Limit && !T.is(Open, tok::l_brace) &&
+      T[Open].InDirective == T[I].InDirective &&
+      (T.isIdent(Open) || T.is(Open, tok::coloncolon) ||
+       T.is(Open, tok::numeric_constant)))
+    return errorAt(DiagID::TimeoutNoBody, Open);
   if (!T.is(Open, tok::l_brace))
     return; // `timeout(x);`: a call of an ordinary function.
   if (T[J].Match == J + 1)
@@ -919,6 +1404,17 @@ void Parser::handleTimeout(int I, int Lo, int Limit) {
 void Parser::walk(int Begin, int End, bool Directive) {
   std::vector<Context> Stack(1);
   Stack.back().Close = End;
+  if (Directive) {
+    // `#define NAME(a, b, ...)`: the parameter names (and __VA_ARGS__).
+    MacroParams.clear();
+    if (T.is(Begin + 1, tok::l_paren) && T.adjacent(Begin + 1) &&
+        T[Begin + 1].Match > Begin + 1 && T[Begin + 1].Match < End) {
+      for (int P = Begin + 2; P < T[Begin + 1].Match; ++P)
+        if (T.isIdent(P))
+          MacroParams.push_back(T.text(P));
+      MacroParams.push_back("__VA_ARGS__");
+    }
+  }
   for (int I = Begin; I < End; ++I) {
     const Token &Tk = T[I];
     if (!Directive && Tk.InDirective) {
@@ -932,7 +1428,8 @@ void Parser::walk(int Begin, int End, bool Directive) {
       continue;
     }
     if (Tk.Kind == tok::l_brace && Tk.Match > I && Tk.Match < End) {
-      Context C = Stack.back();
+      const Context &Outer = Stack.back();
+      Context C = Outer;
       if (BraceScope[I] >= 0) {
         C.Scope = BraceScope[I];
         C.ScopeOpen = I;
@@ -940,6 +1437,21 @@ void Parser::walk(int Begin, int End, bool Directive) {
         C.Scope = -1;
       if (FuncLike[I])
         C.Coroutine = Coroutine[I];
+      // `this`: CPrime's own blocks and lambdas capturing by default or
+      // `this` keep the outer one; a function body has its own.
+      C.InClass = false;
+      if (FuncLike[I] &&
+          !isWordIn(T, I - 1, {"spawn", "blocking", "parallel", "defer"})) {
+        int Intro = lambdaIntroducer(I);
+        C.HasThis = Intro >= 0 ? Outer.HasThis && capturesThis(Intro)
+                               : functionHasThis(I, Outer);
+      } else if (!FuncLike[I] && BraceScope[I] < 0 && isClassBody(I)) {
+        C.InClass = true;
+        C.HasThis = false;
+      } else if (T.is(I - 1, tok::r_square) && T[I - 1].Match >= 0 &&
+                 isWordIn(T, T[I - 1].Match - 1, {"spawn", "blocking"})) {
+        C.HasThis = Outer.HasThis && capturesThis(T[I - 1].Match);
+      }
       C.Close = Tk.Match;
       Stack.push_back(C);
       continue;
@@ -970,6 +1482,7 @@ void Parser::walk(int Begin, int End, bool Directive) {
 
 ParseResult Parser::run() {
   findCoroutines();
+  collectNames();
   walk(0, N, false);
   return std::move(R);
 }

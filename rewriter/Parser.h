@@ -23,9 +23,11 @@
 
 namespace cprime {
 
-/// `spawn [blocking] callee(args)` or `spawn [blocking] [[caps]] { body }`.
+/// `spawn [blocking] callee(args)`, `spawn [blocking] [[caps]] { body }`, or
+/// `spawn [blocking] [caps] mutable { body }` (Lambda: a lambda taking no
+/// arguments, spawned as written).
 struct SpawnNode {
-  enum FormKind { Call, MemberCall, Block, CapturedBlock };
+  enum FormKind { Call, MemberCall, Block, CapturedBlock, Lambda };
   FormKind Form = Call;
   int Keyword = -1;
   int Blocking = -1;   // the `blocking` token, or -1
@@ -33,6 +35,13 @@ struct SpawnNode {
   bool Expression = false; // `auto h = spawn …`: no statement of its own
   bool InDirective = false; // in a #define body: its use decides statement or value
   int Scope = -1;      // enclosing parallel/timeout scope number, or -1
+  // `this` is usable where the spawn stands (a non-static member function,
+  // or a lambda in one that captures it): the lowering captures it
+  // explicitly, as C++20 deprecates its implicit capture by `[=]`.
+  bool HasThis = false;
+  // The callee is a name (`handle`, `ns::f<int>`): with HasThis it may be an
+  // implicit member call, so it is called from a lambda capturing `this`.
+  bool BareName = false;
   // Call forms: callee is [Keyword+1 (or Blocking+1), CallOpen).
   int CalleeBegin = -1, MemberOp = -1, CallOpen = -1, CallClose = -1;
   // Block forms.
@@ -79,6 +88,8 @@ struct ParallelNode {
 struct DeferNode {
   int Keyword = -1, Last = -1;
   bool Block = false;
+  bool InDirective = false; // in a #define body: the guard's name is unique per expansion
+  bool OpenTail = false;    // `#define D(x) defer x`: the use supplies the `;`
   unsigned Number = 0;
 };
 

@@ -84,6 +84,13 @@ uint32_t OffsetMap::toSource(uint32_t Out, bool RangeEnd) const {
       Spans.begin(), Spans.end(), Out,
       [](uint32_t O, const Span &Sp) { return O < Sp.Out; });
   const Span &Sp = *std::prev(It);
+  // A range that ends where a span starts ends with the span before it: the
+  // end of `v` in a flat-rendered `int v =` is not the end of the gap after.
+  if (RangeEnd && Out == Sp.Out && std::prev(It) != Spans.begin()) {
+    const Span &Before = *std::prev(It, 2);
+    return Before.Verbatim ? Before.Src + Before.OutLength
+                           : Before.Src + Before.SrcLength;
+  }
   if (Sp.Verbatim)
     return Sp.Src + (Out - Sp.Out);
   return RangeEnd ? Sp.Src + Sp.SrcLength : Sp.Src;

@@ -36,6 +36,12 @@
 #include <type_traits>
 #include <utility>
 
+// Known to the rewriter (rewriter/LowerDefer.cpp): a `defer` in a #define
+// body names its guard CPRIME_DETAIL_CAT(__cprime_mdefer, __COUNTER__), so a
+// SCOPE_EXIT-style macro used twice in one block declares two guards.
+#define CPRIME_DETAIL_CAT_(a, b) a##b
+#define CPRIME_DETAIL_CAT(a, b) CPRIME_DETAIL_CAT_(a, b)
+
 namespace cprime {
 
 // defer_guard<F> calls its F once, in its destructor.

@@ -32,9 +32,9 @@
 //   }                                      // pinger cancelled and joined here
 //
 // CPrime syntax lowers to exactly these calls (docs/lowering.md):
-// `parallel { … }` → `::cprime::parallel([&](::cprime::scope& __cprime_scopeN) { … })`,
-// `timeout (d) { … } else { … }` → `if (::cprime::timeout(d, [&](::cprime::scope& __cprime_scopeN) { … })) { … }`,
-// a `spawn` directly inside either → `__cprime_scopeN.spawn(::cprime::here(), …)`
+// `parallel { … }` → `::cprime::parallel([&]([[maybe_unused]] ::cprime::scope& __cprime_scope) { … })`,
+// `timeout (d) { … } else { … }` → `if (::cprime::timeout(d, [&]([[maybe_unused]] ::cprime::scope& __cprime_scope) { … })) { … }`,
+// a `spawn` directly inside either → `__cprime_scope.spawn(::cprime::here(), …)`
 // (or `.spawn_blocking`). Known to the rewriter (rewriter/LowerParallel.cpp,
 // LowerTimeout.cpp, LowerSpawn.cpp): the names parallel, timeout, scope,
 // scope::spawn and scope::spawn_blocking and their signatures.
@@ -256,7 +256,7 @@ struct body_result<void> {
 //   spawn(where, f, args…)           spawn(f, args…)            (site unknown)
 //   spawn_blocking(where, f, args…)  spawn_blocking(f, args…)
 //   spawn(where, stack_size(b), f, args…)   spawn(stack_size(b), f, args…)
-// Known to the rewriter: `__cprime_scopeN.spawn(::cprime::here(), …)`.
+// Known to the rewriter: `__cprime_scope.spawn(::cprime::here(), …)`.
 template <class D>
 class spawner {
  public:
@@ -519,3 +519,6 @@ scoped_task<spawn_result_t<F, A...>> spawn_scoped(F&& f, A&&... a) {
 }
 
 }  // namespace cprime
+
+// `spawn` in a macro body outside any block (see the header).
+#include "cprime/detail/unscoped.hpp"

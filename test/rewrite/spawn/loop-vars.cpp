@@ -9,21 +9,21 @@ void f(std::vector<int>& v, std::map<int, int>& m, int n, int i) {
   parallel {
     for (int i = 0, j = 2; i < n; ++i)
       spawn { v[i] = i * j; }
-// CHECK: {{^}}[[@LINE-1]]:      __cprime_scope1.spawn(::cprime::here(), [&, i, j]() mutable { v[i] = i * j; });
+// CHECK: {{^}}[[@LINE-1]]:      __cprime_scope.spawn(::cprime::here(), [&, i, j]() mutable { v[i] = i * j; });
     for (auto& x : v) spawn { x += 1; }
-// CHECK: {{^}}[[@LINE-1]]:    for (auto& x : v) __cprime_scope1.spawn(::cprime::here(), [&]() { x += 1; });
+// CHECK: {{^}}[[@LINE-1]]:    for (auto& x : v) __cprime_scope.spawn(::cprime::here(), [&]() { x += 1; });
     for (auto x : v) spawn { use(x); }
-// CHECK: {{^}}[[@LINE-1]]:    for (auto x : v) __cprime_scope1.spawn(::cprime::here(), [&, x]() mutable { use(x); });
+// CHECK: {{^}}[[@LINE-1]]:    for (auto x : v) __cprime_scope.spawn(::cprime::here(), [&, x]() mutable { use(x); });
     for (const auto& [a, b] : m) spawn { use(a); }
-// CHECK: {{^}}[[@LINE-1]]:    for (const auto& [a, b] : m) __cprime_scope1.spawn(::cprime::here(), [&]() { use(a); });
+// CHECK: {{^}}[[@LINE-1]]:    for (const auto& [a, b] : m) __cprime_scope.spawn(::cprime::here(), [&]() { use(a); });
     for (auto [a, b] : m) spawn { use(a, b); }
-// CHECK: {{^}}[[@LINE-1]]:    for (auto [a, b] : m) __cprime_scope1.spawn(::cprime::here(), [&, a, b]() mutable { use(a, b); });
+// CHECK: {{^}}[[@LINE-1]]:    for (auto [a, b] : m) __cprime_scope.spawn(::cprime::here(), [&, a, b]() mutable { use(a, b); });
     for (std::size_t k = 0; k < 3; ++k) { spawn { use(k); } spawn { other(); } }
-// CHECK: {{^}}[[@LINE-1]]:    for (std::size_t k = 0; k < 3; ++k) { __cprime_scope1.spawn(::cprime::here(), [&, k]() mutable { use(k); }); __cprime_scope1.spawn(::cprime::here(), [&]() { other(); }); }
+// CHECK: {{^}}[[@LINE-1]]:    for (std::size_t k = 0; k < 3; ++k) { __cprime_scope.spawn(::cprime::here(), [&, k]() mutable { use(k); }); __cprime_scope.spawn(::cprime::here(), [&]() { other(); }); }
     for (i = 0; i < 3; ++i) spawn { use(i); }
-// CHECK: {{^}}[[@LINE-1]]:    for (i = 0; i < 3; ++i) __cprime_scope1.spawn(::cprime::here(), [&]() { use(i); });
+// CHECK: {{^}}[[@LINE-1]]:    for (i = 0; i < 3; ++i) __cprime_scope.spawn(::cprime::here(), [&]() { use(i); });
     for (std::map<int, int>::iterator it = m.begin(); it != m.end(); ++it) spawn { use(it->first); }
-// CHECK: {{^}}[[@LINE-1]]:    for (std::map<int, int>::iterator it = m.begin(); it != m.end(); ++it) __cprime_scope1.spawn(::cprime::here(), [&, it]() mutable { use(it->first); });
+// CHECK: {{^}}[[@LINE-1]]:    for (std::map<int, int>::iterator it = m.begin(); it != m.end(); ++it) __cprime_scope.spawn(::cprime::here(), [&, it]() mutable { use(it->first); });
   }
   for (int w = 0; w < 2; ++w)
     spawn { use(w); }

@@ -7,22 +7,22 @@
 void f(int n) {
   parallel {
     spawn work(n);
-// CHECK: {{^}}[[@LINE-1]]:    __cprime_scope1.spawn(::cprime::here(), work, n);
+// CHECK: {{^}}[[@LINE-1]]:    __cprime_scope.spawn(::cprime::here(), work, n);
     spawn { work(n); }
-// CHECK: {{^}}[[@LINE-1]]:    __cprime_scope1.spawn(::cprime::here(), [&]() { work(n); });
+// CHECK: {{^}}[[@LINE-1]]:    __cprime_scope.spawn(::cprime::here(), [&]() { work(n); });
     spawn [n] { work(n); }
-// CHECK: {{^}}[[@LINE-1]]:    __cprime_scope1.spawn(::cprime::here(), [n]() mutable { work(n); });
+// CHECK: {{^}}[[@LINE-1]]:    __cprime_scope.spawn(::cprime::here(), [n]() mutable { work(n); });
     spawn blocking slow();
-// CHECK: {{^}}[[@LINE-1]]:    __cprime_scope1.spawn_blocking(::cprime::here(), slow);
+// CHECK: {{^}}[[@LINE-1]]:    __cprime_scope.spawn_blocking(::cprime::here(), slow);
     parallel { spawn inner(); }
-// CHECK: {{^}}[[@LINE-1]]:    ::cprime::parallel([&](::cprime::scope& __cprime_scope2) { __cprime_scope2.spawn(::cprime::here(), inner); });
+// CHECK: {{^}}[[@LINE-1]]:    ::cprime::parallel([&]({{\[\[maybe_unused\]\]}} ::cprime::scope& __cprime_scope) { __cprime_scope.spawn(::cprime::here(), inner); });
     spawn { spawn detached(); }
-// CHECK: {{^}}[[@LINE-1]]:    __cprime_scope1.spawn(::cprime::here(), [&]() { ::cprime::spawn_detached(::cprime::here(), detached); });
+// CHECK: {{^}}[[@LINE-1]]:    __cprime_scope.spawn(::cprime::here(), [&]() { ::cprime::spawn_detached(::cprime::here(), detached); });
     auto fn = [&] { spawn in_lambda(); };
 // CHECK: {{^}}[[@LINE-1]]:    auto fn = [&] { ::cprime::spawn_detached(::cprime::here(), in_lambda); };
     if (n) { spawn nested_block(); }
-// CHECK: {{^}}[[@LINE-1]]:    if (n) { __cprime_scope1.spawn(::cprime::here(), nested_block); }
+// CHECK: {{^}}[[@LINE-1]]:    if (n) { __cprime_scope.spawn(::cprime::here(), nested_block); }
   }
   timeout (1s) { spawn late(); }
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::timeout (1s, [&](::cprime::scope& __cprime_scope3) { __cprime_scope3.spawn(::cprime::here(), late); });
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::timeout (1s, [&]({{\[\[maybe_unused\]\]}} ::cprime::scope& __cprime_scope) { __cprime_scope.spawn(::cprime::here(), late); });
 }

@@ -28,7 +28,7 @@ void forms(Worker obj, Worker *p, int a) {
 // CHECK: {{^}}[[@LINE-1]]:  for (int i = 0; i < 3; ++i) ::cprime::spawn_detached(::cprime::here(), big, [=]() mutable { use(i); });
   parallel {
     for (int i = 0; i < 3; ++i) spawn with(big) { use(i); }
-// CHECK: {{^}}[[@LINE-1]]:    for (int i = 0; i < 3; ++i) __cprime_scope1.spawn(::cprime::here(), big, [&, i]() mutable { use(i); });
+// CHECK: {{^}}[[@LINE-1]]:    for (int i = 0; i < 3; ++i) __cprime_scope.spawn(::cprime::here(), big, [&, i]() mutable { use(i); });
   }
   // Not options: `with` is then a function's name.
   spawn with(a);
