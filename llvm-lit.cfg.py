@@ -43,6 +43,8 @@ runtime = lit_config.params.get("cprime_rt") or os.path.join(
 )
 clangxx = shutil.which("clang++-19") or os.path.join(llvm_bin, "clang++")
 cxxflags = lit_config.params.get("cprime_cxxflags", "").strip()
+if "-fsanitize=" in cxxflags:
+    config.available_features.add("sanitizer")
 if cxxflags:
     clangxx = f"{clangxx} {cxxflags}"
 # Features for REQUIRES: test/race/ asserts what ThreadSanitizer reports, so
@@ -58,5 +60,8 @@ config.substitutions.append(
 )
 config.substitutions.append(("%clangxx", f"{clangxx} -std=c++20 -I{repo}/include"))
 config.substitutions.append(("%cprime_plugin", plugin))
-config.substitutions.append(("%cprime_rt", f"{runtime} -lboost_context -pthread"))
+config.substitutions.append(("%cprime_rt", f"{runtime} -lboost_context -lboost_stacktrace_backtrace -pthread"))
 config.substitutions.append(("%repo", repo))
+# %python: the interpreter running lit (test helpers under test/**/Inputs).
+import sys as _sys
+config.substitutions.append(("%python", _sys.executable))

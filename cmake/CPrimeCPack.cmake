@@ -18,15 +18,18 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)          # cprime_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 # The plugin loads only into clang-19; -lcprime_rt needs libboost_context.so
-# (the -dev package holds that link). dpkg-shlibdeps adds what the binaries
+# and libboost_stacktrace_backtrace.so (dumps symbolize with it; the -dev
+# packages hold those links). dpkg-shlibdeps adds what the binaries
 # link: libc6, libstdc++6, libgcc-s1, and libclang-cpp19 / libllvm19 for
 # cprime-rewrite. The sanitizer variants link Clang's sanitizer runtimes.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "clang-${CPRIME_CLANG_MAJOR}, libboost-context1.81-dev")
+  "clang-${CPRIME_CLANG_MAJOR}, libboost-context1.81-dev, libboost-stacktrace1.81-dev")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# Recommended: clangd-19, which cprime-clangd runs for editors, and Clang's
-# sanitizer runtimes, which programs using the sanitizer variants link.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "clangd-${CPRIME_CLANG_MAJOR}")
+# Recommended: clangd-19, which cprime-clangd runs for editors, libunwind8,
+# which dumps load to unwind coroutine stacks (without it they print none),
+# gdb, which loads the embedded coroutine commands, and Clang's sanitizer
+# runtimes, which programs using the sanitizer variants link.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "clangd-${CPRIME_CLANG_MAJOR}, libunwind8, gdb")
 if(CPRIME_SANITIZER_RUNTIMES)
   string(APPEND CPACK_DEBIAN_PACKAGE_RECOMMENDS ", libclang-rt-${CPRIME_CLANG_MAJOR}-dev")
 endif()

@@ -1,5 +1,6 @@
 # pkg-config files, installed to <libdir>/pkgconfig. `-l<lib>` is enough to
-# link: lib<lib>.so is a linker script that adds -lboost_context -lpthread
+# link: lib<lib>.so is a linker script that adds -lboost_context
+# -lboost_stacktrace_backtrace -lpthread
 # (runtime/CMakeLists.txt); Libs.private repeats them for --static links,
 # which take the archive directly.
 # The prefix written into them is the one the files are installed to, known

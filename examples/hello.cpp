@@ -5,7 +5,7 @@
 // parallel block squares a vector alongside. Build it through the plugin:
 //
 //   clang++-19 -std=c++20 -fplugin=libcprime.so -Iinclude hello.cpp \
-//       -lcprime_rt -lboost_context -pthread
+//       -lcprime_rt -lboost_context -lboost_stacktrace_backtrace -pthread
 //
 // or with CMake: target_link_libraries(hello PRIVATE CPrime::cprime).
 // `cprime-rewrite hello.cpp` shows the plain C++ it compiles to.

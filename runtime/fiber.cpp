@@ -125,6 +125,7 @@ void check_stack(fiber* f) noexcept {
   else
     w->sched_ctx = t.fctx;
   w->runs.store(w->runs.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  w->running.store(w->current, std::memory_order_release);
   switch (sw.what) {
     case after::none:
       break;
@@ -264,6 +265,10 @@ prepared_fiber fiber_prepare(const spawn_options& o, std::size_t size, std::size
   f->run = run;
   f->task = st;
   f->where = o.where;
+  if (w)
+    w->spawned.store(w->spawned.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  else
+    rt->thread_spawns_.fetch_add(1, std::memory_order_relaxed);
   if (w) {
     if (w->next_id == w->id_end) {
       w->next_id = rt->next_fiber_id_.fetch_add(runtime_impl::id_block, std::memory_order_relaxed);

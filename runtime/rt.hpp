@@ -104,6 +104,9 @@ struct fiber : exec_ctx {
   bool deep = false;             // seen below its stack's keep line at a switch (stack_pool::give_back)
   site where;
   uint64_t id = 0;
+  // since: coarse_now_ms() when it last parked (dump.cpp; written before the
+  // park commits, so a reader that saw state == parked sees it).
+  int64_t since = 0;
 #ifdef CPRIME_TSAN_FIBERS
   void* tsan_fiber = nullptr;
 #endif
@@ -136,6 +139,13 @@ struct alignas(64) worker {
   std::atomic<fiber*> ring[ring_size];
   alignas(64) std::atomic<fiber*> runnext{nullptr};  // owner sets, anyone exchanges out
   alignas(64) std::atomic<uint64_t> runs{0};  // fibers resumed (owner); read by thieves, deadlock detector
+  // The fiber running now (null in the scheduler context), published with
+  // runs at every switch (release: its control block is readable) for the
+  // hog watch; a plain store beside runs'.
+  std::atomic<fiber*> running{nullptr};
+  // Metrics (metrics.cpp): owner-written with plain load+store (like runs),
+  // summed on read, so counting costs no locked instruction.
+  std::atomic<uint64_t> spawned{0}, parks{0}, steals{0};
 
   // Owner-only.
   alignas(64) fiber* current = nullptr;
@@ -168,12 +178,18 @@ struct alignas(64) worker {
   bool polling = false;                 // guarded by runtime_impl::idle_mu_: idle in epoll_wait
   uint64_t retake_runs = 0;             // guarded by registry_mu (the monitor's retake)
   uint32_t retake_head = 0;             // guarded by registry_mu (the monitor's retake)
+  std::atomic<long> tid{0};             // OS thread id, stored before the thread runs a fiber
+  // The monitor's hog watch (dump.cpp), guarded by registry_mu.
+  uint64_t hog_runs = 0;
+  int64_t hog_since = 0;
+  bool hog_checked = false;
 };
 
 // stack_pool hands out stack slots carved from large MAP_NORESERVE slabs.
 // See stack_pool.cpp for the layout.
 class stack_pool {
  public:
+  friend struct debug_layout_access;  // dump.cpp: the debugger contract
   // stack_size: usable bytes below the slot's top page (rounded up to pages).
   // cls: the pool's size class, carried in its slots' tags (runtime_impl::pool).
   explicit stack_pool(std::size_t stack_size, unsigned cls = 0);
@@ -272,6 +288,7 @@ class blocking_pool {
 
 class runtime_impl {
  public:
+  friend struct debug_layout_access;  // dump.cpp: the debugger contract
   runtime_impl(std::size_t workers, std::size_t blocking, std::string name, std::size_t stack);
   ~runtime_impl();
   void start();
@@ -340,6 +357,14 @@ class runtime_impl {
   std::string name_;
   std::size_t max_blocking_;
   std::size_t stack_size_;
+  // A coroutine that keeps its worker this long without switching is
+  // reported once (dump.cpp, hog_check()); 0: never.
+  int64_t hog_ms_ = 100;
+  // Spawns from threads that are not this runtime's workers (metrics.cpp;
+  // workers count in worker::spawned).
+  std::atomic<uint64_t> thread_spawns_{0};
+  // worker_idle() reads w->idle under idle_mu_ (the hog watch).
+  bool worker_idle(worker* w) noexcept;
   // Coroutine ids for dump(): workers take them in blocks (worker::next_id),
   // so spawns on different workers never write a shared line.
   alignas(64) std::atomic<uint64_t> next_fiber_id_{1};
@@ -405,6 +430,7 @@ void unregister_runtime(runtime_impl* rt);
 void monitor_ensure_started();
 void monitor_poke() noexcept;
 bool timers_pending() noexcept;
+std::size_t timers_armed() noexcept;  // metrics
 std::atomic<uint64_t>& timer_fires() noexcept;
 std::size_t monitor_threads() noexcept;  // 1 once started
 
@@ -420,8 +446,35 @@ void poll_break() noexcept;
 // Plain threads parked in the runtime (deadlock detector, dump).
 extern std::atomic<int> g_parked_threads;
 extern std::atomic<uint64_t> g_thread_parks;
-void dump_to_stderr(bool header) noexcept;
-void check_deadlock_and_exit() noexcept;  // called by the monitor
+// dump.cpp: dumps, the deadlock report, the hog watch, the debugger contract.
+enum class dump_why { api, sigquit, deadlock };
+void dump_to_stderr(dump_why why) noexcept;
+[[noreturn]] void check_deadlock_and_exit() noexcept;  // called by the monitor
+// The parked-thread list (scheduler.cpp), for dump.cpp: fn(tp) for each
+// thread parked now, under the list's lock.
+void for_each_parked_thread(void (*fn)(thread_parker*, void*), void* arg) noexcept;
+// capture_frame(out) stores the caller's callee-saved registers, return
+// address and stack pointer (dump.cpp, assembly): enough to unwind the
+// caller's stack later, while it stays blocked below that call.
+extern "C" void cprime_detail_capture_frame(uint64_t* out) noexcept;
+// for_each_runtime() runs fn on every registered runtime, under registry_mu.
+void for_each_runtime(void (*fn)(runtime_impl*, void*), void* arg) noexcept;
+// monitor_tick() is the monitor's every-10-ms hook: refreshes the coarse
+// clock and runs the hog watch.
+void monitor_tick() noexcept;
+// install_signal_handlers() (from monitor_ensure_started): SIGQUIT's dump
+// (policy in dump.cpp, CPRIME_SIGQUIT) and the stack-sampling signal.
+void install_signal_handlers(void (*sigquit_handler)(int)) noexcept;
+// on_sigquit_dump() runs on the monitor when SIGQUIT arrived.
+void on_sigquit_dump() noexcept;
+// coarse_now_ms(): steady-clock milliseconds as of the monitor's last tick
+// (at most ~10 ms old while a runtime exists); one load, for park().
+extern "C" std::atomic<int64_t> cprime_debug_now_ms;
+inline int64_t coarse_now_ms() noexcept { return cprime_debug_now_ms.load(std::memory_order_relaxed); }
+int64_t steady_ms() noexcept;
+int64_t default_hog_ms() noexcept;  // dump.cpp: CPRIME_HOG_MS, else 100
+extern "C" void* const* cprime_debug_runtimes;  // dump.cpp: the registry, for debuggers
+extern "C" std::size_t cprime_debug_nruntimes;
 
 // For the I/O poller (issue #5): coroutines waiting on fds keep the deadlock
 // detector quiet while > 0.
@@ -450,6 +503,11 @@ namespace cprime::detail {
 // membership and, while it is parked, its entry in the parked-thread list.
 struct thread_parker : exec_ctx {
   const char* reason = nullptr;    // guarded by g_parked_mu
+  int64_t since = 0;               // guarded by g_parked_mu: steady ms when it parked
+  // Where park_thread() blocked: r12-r15, rbx, rbp, return address, stack
+  // pointer (capture_frame()), so dumps unwind a parked thread without
+  // interrupting it. Guarded by g_parked_mu.
+  uint64_t frame[8] = {};
   thread_parker* prev = nullptr;   // guarded by g_parked_mu
   thread_parker* next = nullptr;   // guarded by g_parked_mu
   long tid = 0;

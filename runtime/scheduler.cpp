@@ -103,6 +103,9 @@ std::vector<runtime_impl*>& registry() {
   static auto* v = new std::vector<runtime_impl*>;
   return *v;
 }
+// publish_registry() keeps the debugger's view of the registry current
+// (dump.cpp, the debugger contract). registry_mu held.
+void publish_registry() noexcept;
 
 std::mutex& parked_mu() {
   static std::mutex* m = new std::mutex;
@@ -111,6 +114,16 @@ std::mutex& parked_mu() {
 thread_parker* g_parked_head = nullptr;  // guarded by parked_mu()
 
 }  // namespace
+
+extern "C" {
+// The debugger contract (dump.cpp): the head of the parked-thread list.
+__attribute__((used)) thread_parker* const* const cprime_debug_parked_threads = &g_parked_head;
+}
+
+void for_each_parked_thread(void (*fn)(thread_parker*, void*), void* arg) noexcept {
+  std::lock_guard g(parked_mu());
+  for (thread_parker* t = g_parked_head; t; t = t->next) fn(t, arg);
+}
 
 std::atomic<int> g_parked_threads{0};
 std::atomic<uint64_t> g_thread_parks{0};
@@ -200,6 +213,7 @@ runtime_impl* default_runtime() {
     if (n == 0) n = 1;
     // Leaked on purpose: never torn down, so exit with coroutines running is safe.
     auto* r = new runtime_impl(n, 128, "cprime-worker", runtime::builder::default_stack_size);
+    r->hog_ms_ = default_hog_ms();
     r->start();
     return r;
   }();
@@ -266,6 +280,8 @@ bool runtime_impl::shutdown() noexcept {
 }
 
 void runtime_impl::worker_main(worker* w) {
+  // Before the first fiber: dump.cpp samples a busy worker by tid.
+  w->tid.store(static_cast<long>(::syscall(SYS_gettid)), std::memory_order_relaxed);
   set_this_worker(w);
   std::string name = name_.substr(0, 11) + "-" + std::to_string(w->index);
   pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
@@ -575,7 +591,10 @@ fiber* runtime_impl::find_runnable(worker* w) {
         for (std::size_t i = 0; i < n; ++i) {
           worker* v = workers_[(start + i) % n];
           if (v == w) continue;
-          if (fiber* f = steal(w, v, round == 3)) return f;
+          if (fiber* f = steal(w, v, round == 3)) {
+            w->steals.store(w->steals.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+            return f;
+          }
         }
         if (fiber* f = global_take(w)) return f;
         if (stopping_.load(std::memory_order_acquire)) return nullptr;
@@ -804,7 +823,11 @@ void register_runtime(runtime_impl* rt) {
   {
     std::lock_guard g(registry_mu());
     registry().push_back(rt);
+    publish_registry();
   }
+  // The coarse clock parks record must be set before the first park, not
+  // at the monitor's first tick (up to 10 ms later).
+  cprime_debug_now_ms.store(steady_ms(), std::memory_order_relaxed);
   monitor_poke();  // start the retake ticks (the monitor may be asleep)
 }
 
@@ -812,6 +835,24 @@ void unregister_runtime(runtime_impl* rt) {
   std::lock_guard g(registry_mu());
   auto& r = registry();
   r.erase(std::remove(r.begin(), r.end(), rt), r.end());
+  publish_registry();
+}
+
+namespace {
+void publish_registry() noexcept {
+  cprime_debug_runtimes = reinterpret_cast<void* const*>(registry().data());
+  cprime_debug_nruntimes = registry().size();
+}
+}  // namespace
+
+void for_each_runtime(void (*fn)(runtime_impl*, void*), void* arg) noexcept {
+  std::lock_guard g(registry_mu());
+  for (runtime_impl* rt : registry()) fn(rt, arg);
+}
+
+bool runtime_impl::worker_idle(worker* w) noexcept {
+  std::lock_guard g(idle_mu_);
+  return w->idle;
 }
 
 // ---- park / wake -------------------------------------------------------------
@@ -891,6 +932,10 @@ void leave_wait(exec_ctx* c) noexcept {
 }
 
 void park_thread(waiter& w, void (*unlock)(void*), void* arg) noexcept {
+  // A thread may block before anything started the runtime (main receiving
+  // on a channel nobody else knows): the monitor must run to see the
+  // deadlock, and to answer SIGQUIT.
+  monitor_ensure_started();
   thread_parker* tp = this_thread_parker();
   if (!enter_wait(tp, w)) {
     if (unlock) unlock(arg);
@@ -899,6 +944,8 @@ void park_thread(waiter& w, void (*unlock)(void*), void* arg) noexcept {
   {
     std::lock_guard g(parked_mu());
     tp->reason = w.reason ? w.reason : "park";
+    tp->since = steady_ms();
+    cprime_detail_capture_frame(tp->frame);  // park_thread's frame stays until it leaves
     if (!tp->tid) tp->tid = static_cast<long>(::syscall(SYS_gettid));
     tp->prev = nullptr;
     tp->next = g_parked_head;
@@ -948,7 +995,9 @@ __attribute__((flatten)) void park_fiber(fiber* f, waiter& w, void (*unlock)(voi
     return;
   }
   f->reason.store(w.reason ? w.reason : "park", std::memory_order_relaxed);
+  f->since = coarse_now_ms();
   worker* wk = this_worker();
+  wk->parks.store(wk->parks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   wk->sw = switch_record{after::park, f, &w, unlock, arg};
   fiber* next = wk->rt->stopping() ? nullptr : wk->rt->pick_local(wk);
   switch_to(wk, next);
@@ -1024,17 +1073,6 @@ void yield_current() noexcept {
 
 namespace {
 
-const char* state_name(fiber_state s) {
-  switch (s) {
-    case fiber_state::free: return "free";
-    case fiber_state::runnable: return "runnable";
-    case fiber_state::running: return "running";
-    case fiber_state::parked: return "parked";
-    case fiber_state::done: return "exiting";
-  }
-  return "?";
-}
-
 long os_thread_count() noexcept {
   FILE* f = std::fopen("/proc/self/status", "r");
   if (!f) return -1;
@@ -1051,29 +1089,6 @@ long os_thread_count() noexcept {
 }
 
 }  // namespace
-
-void dump_to_stderr(bool header) noexcept {
-  if (header) std::fputs("cprime: dump of all coroutines\n", stderr);
-  std::lock_guard g(registry_mu());
-  for (runtime_impl* rt : registry()) {
-    std::fprintf(stderr, "runtime %s: %zu workers\n", rt->name_.c_str(), rt->nworkers());
-    rt->for_each_pool([&](stack_pool& pool) {
-      std::size_t ss = pool.slot_size();
-      pool.for_each_slot([&](char* slot) {
-        fiber* f = fiber_in_slot(slot, ss);
-        fiber_state s = f->state.load(std::memory_order_acquire);
-        if (s == fiber_state::free) return;
-        const char* why = f->reason.load(std::memory_order_relaxed);
-        std::fprintf(stderr, "  coroutine %llu [%s%s%s] spawned at %s:%u\n",
-                     static_cast<unsigned long long>(f->id), state_name(s), why ? ": " : "",
-                     why ? why : "", f->where.file ? f->where.file : "<unknown>", f->where.line);
-      });
-    });
-  }
-  std::lock_guard g2(parked_mu());
-  for (thread_parker* t = g_parked_head; t; t = t->next)
-    std::fprintf(stderr, "  thread %ld [blocked: %s]\n", t->tid, t->reason ? t->reason : "park");
-}
 
 // deadlock_probe() is called by the monitor about every 250 ms while a plain
 // thread is parked and no timer is pending. It reports a deadlock only when
@@ -1114,13 +1129,6 @@ bool deadlock_probe() noexcept {
   return confirmed;
 }
 
-void check_deadlock_and_exit() noexcept {
-  std::fputs("cprime: all coroutines are asleep — deadlock\n", stderr);
-  dump_to_stderr(false);
-  std::fflush(stderr);
-  std::exit(2);
-}
-
 }  // namespace cprime::detail
 
 namespace cprime {
@@ -1132,6 +1140,7 @@ runtime runtime::builder::build() const {
   std::size_t stack = stack_ < 16 * 1024 ? 16 * 1024 : stack_;
   stack = (stack + 4095) / 4096 * 4096;
   auto* impl = new detail::runtime_impl(n, blocking_ ? blocking_ : 1, name_, stack);
+  impl->hog_ms_ = hog_set_ ? hog_ms_ : detail::default_hog_ms();
   impl->start();
   return runtime(impl);
 }
@@ -1165,6 +1174,6 @@ std::size_t runtime::max_blocking_threads() const noexcept {
 }
 std::size_t runtime::stack_size() const noexcept { return impl_ ? impl_->stack_size_ : 0; }
 
-void dump() noexcept { detail::dump_to_stderr(true); }
+void dump() noexcept { detail::dump_to_stderr(detail::dump_why::api); }
 
 }  // namespace cprime

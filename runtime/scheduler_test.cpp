@@ -652,8 +652,14 @@ TEST(dump, lists_parked_coroutines_with_reason_and_site) {
   testing::internal::CaptureStderr();
   cprime::dump();
   std::string out = testing::internal::GetCapturedStderr();
-  EXPECT_NE(out.find("parked: semaphore] spawned at dump_site.cpp:77"), std::string::npos) << out;
-  EXPECT_NE(out.find("parked: join]"), std::string::npos) << out;
+  // Each coroutine: [wait kind, how long], its stack down to this file, its
+  // spawn site.
+  EXPECT_NE(out.find("[semaphore, "), std::string::npos) << out;
+  EXPECT_NE(out.find("spawned at dump_site.cpp:77"), std::string::npos) << out;
+  EXPECT_NE(out.find("[join, "), std::string::npos) << out;
+  EXPECT_NE(out.find("scheduler_test.cpp:"), std::string::npos) << out;
+  // The thread calling dump() (main, not in the runtime) appears too.
+  EXPECT_NE(out.find("(main) [running: dumping]"), std::string::npos) << out;
   gate->release();
   t.join();
 }

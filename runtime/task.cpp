@@ -6,6 +6,7 @@
 // mu before its waiter leaves scope, so the waker never touches a dead waiter.
 // finished goes true once, under mu, after exc/value were written.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <mutex>
 
@@ -28,7 +29,20 @@ namespace {
   std::fprintf(stderr, "cprime: exception escaped the detached task spawned at %s:%u: %s\n",
                where.file ? where.file : "<unknown site>", where.line, what);
   std::fflush(stderr);
-  std::terminate();
+  // The report must be the last word. std::terminate() with no exception in
+  // flight makes libstdc++'s default handler add "terminate called without
+  // an active exception" (and with it in flight, a second, cruder report).
+  // So: with the default handler, end as it would (SIGABRT, core dump) but
+  // silently; a handler the program installed gets the exception, active, so
+  // std::current_exception() works in it.
+#if defined(__GLIBCXX__)
+  if (std::get_terminate() == &__gnu_cxx::__verbose_terminate_handler) std::abort();
+#endif
+  try {
+    std::rethrow_exception(exc);
+  } catch (...) {
+    std::terminate();
+  }
 }
 
 [[noreturn]] void report_detached(task_state_base* st) noexcept { report_escape(st->exc, st->where); }

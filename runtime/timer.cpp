@@ -98,7 +98,7 @@ void monitor_main() {
     uint32_t seq = t.word.load(std::memory_order_acquire);
     lk.unlock();
 
-    if (t.sigquit.exchange(false, std::memory_order_relaxed)) dump_to_stderr(true);
+    if (t.sigquit.exchange(false, std::memory_order_relaxed)) on_sigquit_dump();
     if (idle_timers && g_parked_threads.load(std::memory_order_acquire) > 0) {
       if (next_probe == clock::time_point::max()) next_probe = now + probe_every;
       if (now >= next_probe) {
@@ -115,8 +115,11 @@ void monitor_main() {
     }
     // Go's sysmon: a runnext left behind a coroutine that keeps its worker
     // gets an idle worker to steal it (runtime_impl::retake).
-    if (now >= next_retake) {
+    // Not watching yet: a runtime registered since (its poke woke us) must
+    // start the ticks now, not when the last unwatched deadline passes.
+    if (now >= next_retake || !watching) {
       watching = retake_stuck_runnext();
+      monitor_tick();  // coarse clock, hog watch (dump.cpp)
       next_retake = now + retake_every;
     }
     if (watching) deadline = std::min(deadline, next_retake);
@@ -133,15 +136,7 @@ void monitor_ensure_started() {
     t.thread = std::thread(monitor_main);
     t.thread.detach();
     g_running.store(true, std::memory_order_release);
-    struct sigaction old {};
-    if (::sigaction(SIGQUIT, nullptr, &old) == 0 && old.sa_handler == SIG_DFL &&
-        !(old.sa_flags & SA_SIGINFO)) {
-      struct sigaction sa {};
-      sa.sa_handler = &on_sigquit;
-      sigemptyset(&sa.sa_mask);
-      sa.sa_flags = SA_RESTART;
-      ::sigaction(SIGQUIT, &sa, nullptr);
-    }
+    install_signal_handlers(&on_sigquit);  // SIGQUIT policy: dump.cpp
   });
 }
 
@@ -152,6 +147,7 @@ void monitor_poke() noexcept {
 }
 
 bool timers_pending() noexcept { return T().count.load(std::memory_order_acquire) != 0; }
+std::size_t timers_armed() noexcept { return T().count.load(std::memory_order_relaxed); }
 std::atomic<uint64_t>& timer_fires() noexcept { return T().fires; }
 std::size_t monitor_threads() noexcept { return g_running.load(std::memory_order_acquire) ? 1 : 0; }
 

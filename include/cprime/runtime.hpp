@@ -14,10 +14,12 @@
 // docs/runtime.md describes the scheduler, stacks and the deadlock detector.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <utility>
 
+#include "cprime/metrics.hpp"
 #include "cprime/task.hpp"
 
 namespace cprime {
@@ -43,10 +45,21 @@ class runtime {
     // overflowed its K KiB stack" (docs/runtime.md, "Stacks").
     static constexpr std::size_t default_stack_size = std::size_t{1} << 20;
     builder& stack_size(std::size_t b) noexcept { stack_ = b; return *this; }
+    // hog_threshold(d): a coroutine that keeps its worker longer than d
+    // without suspending is reported once on stderr, with its spawn site and
+    // stack (docs/debugging.md). Zero turns the warning off. Default: the
+    // CPRIME_HOG_MS environment variable (milliseconds, 0 = off), else 100 ms.
+    builder& hog_threshold(std::chrono::milliseconds d) noexcept {
+      hog_ms_ = d.count() < 0 ? 0 : d.count();
+      hog_set_ = true;
+      return *this;
+    }
     // build() starts the worker threads.
     runtime build() const;
 
    private:
+    long long hog_ms_ = 0;
+    bool hog_set_ = false;
     std::size_t workers_ = 0;
     std::size_t blocking_ = 128;
     std::string name_ = "cprime-worker";
@@ -83,6 +96,8 @@ class runtime {
   std::size_t worker_threads() const noexcept;
   std::size_t max_blocking_threads() const noexcept;
   std::size_t stack_size() const noexcept;
+  // metrics(): this runtime's counters (cprime/metrics.hpp).
+  runtime_metrics metrics() const;
 
  private:
   explicit runtime(detail::runtime_impl* impl) noexcept : impl_(impl) {}
@@ -90,8 +105,9 @@ class runtime {
 };
 
 // dump() prints every coroutine of every runtime — state, what it is blocked
-// on, spawn site — and every plain thread blocked in the runtime, to stderr.
-// SIGQUIT prints the same (unless the program installed its own handler).
+// on and for how long, its stack, its spawn site — and every plain thread
+// blocked in the runtime (with its stack), to stderr. SIGQUIT prints the same
+// and exits with status 2 (CPRIME_SIGQUIT changes that; docs/debugging.md).
 void dump() noexcept;
 
 }  // namespace cprime

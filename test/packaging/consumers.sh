@@ -17,7 +17,7 @@ step "the one-line command (CPATH/LIBRARY_PATH stand in for a /usr install)"
 CPATH=$P/include LIBRARY_PATH=$L \
   $clangxx -std=c++20 -fplugin="$L/libcprime.so" "$examples/app.cpp" -lcprime_rt -o "$tmp/one-line"
 run_app "one-line command" "$tmp/one-line"
-grep -q 'INPUT(libcprime_rt.a -lboost_context -lpthread)' "$L/libcprime_rt.so" ||
+grep -q 'INPUT(libcprime_rt.a -lboost_context -lboost_stacktrace_backtrace -lpthread)' "$L/libcprime_rt.so" ||
   fail "libcprime_rt.so is not the linker script"
 
 step "pkg-config"

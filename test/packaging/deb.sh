@@ -14,7 +14,7 @@ echo "   ok: $(basename "$deb") ($(du -h "$deb" | cut -f1))"
 step "Depends"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "   Depends: $depends"
-for d in "clang-$clang_major" libboost-context1.81-dev libc6 libstdc++6 \
+for d in "clang-$clang_major" libboost-context1.81-dev libboost-stacktrace1.81-dev libc6 libstdc++6 \
          "libclang-cpp$clang_major" "libllvm$clang_major"; do
   # Each entry is "name" or "name (>= version)": compare names exactly.
   sed 's/, */\n/g' <<<"$depends" | awk '{print $1}' | grep -qxF -- "$d" || fail "Depends lacks $d"
@@ -30,15 +30,15 @@ want=(/usr/bin/cprime-rewrite /usr/bin/cprime-clangd "$L/libcprime.so" "$L/libcp
       /usr/include/cprime/cprime.hpp /usr/include/cprime/net.hpp
       "$L/cmake/CPrime/CPrimeConfig.cmake" "$L/cmake/CPrime/CPrimeConfigVersion.cmake"
       "$L/cmake/CPrime/CPrimeTargets.cmake"
-      "$L/pkgconfig/cprime.pc" "$L/pkgconfig/cprime-runtime.pc")
+      "$L/pkgconfig/cprime.pc" "$L/pkgconfig/cprime-runtime.pc" "$L/cprime/gdb/cprime-gdb.py")
 if [ "$san_runtimes" = ON ]; then
   want+=("$L/libcprime_rt_tsan.a" "$L/libcprime_rt_tsan.so" "$L/libcprime_rt_asan.a"
          "$L/libcprime_rt_asan.so" "$L/pkgconfig/cprime-tsan.pc" "$L/pkgconfig/cprime-asan.pc")
-  [ "$(dpkg-deb -f "$deb" Recommends)" = "clangd-$clang_major, libclang-rt-$clang_major-dev" ] ||
-    fail "Recommends is not clangd-$clang_major, libclang-rt-$clang_major-dev: $(dpkg-deb -f "$deb" Recommends)"
+  [ "$(dpkg-deb -f "$deb" Recommends)" = "clangd-$clang_major, libunwind8, gdb, libclang-rt-$clang_major-dev" ] ||
+    fail "Recommends is not clangd-$clang_major, libunwind8, gdb, libclang-rt-$clang_major-dev: $(dpkg-deb -f "$deb" Recommends)"
 else
-  [ "$(dpkg-deb -f "$deb" Recommends)" = "clangd-$clang_major" ] ||
-    fail "Recommends is not clangd-$clang_major: $(dpkg-deb -f "$deb" Recommends)"
+  [ "$(dpkg-deb -f "$deb" Recommends)" = "clangd-$clang_major, libunwind8, gdb" ] ||
+    fail "Recommends is not clangd-$clang_major, libunwind8, gdb: $(dpkg-deb -f "$deb" Recommends)"
 fi
 for f in "${want[@]}"; do grep -qxF "$f" "$tmp/files" || fail "the package lacks $f"; done
 echo "   ok: ${#want[@]} expected files present ($(wc -l <"$tmp/files") entries)"
