@@ -8,6 +8,7 @@
 #include "cprime/defer.hpp"
 #include "cprime/errors.hpp"
 #include "cprime/io.hpp"
+#include "cprime/metrics.hpp"
 #include "cprime/net.hpp"
 #include "cprime/runtime.hpp"
 #include "cprime/scope.hpp"
