@@ -2,7 +2,7 @@
 //
 // Registration and buffer plumbing only; all rewriting is in rewriter/.
 //
-// How the hook works with Clang 19 (issue #3 has the verified facts):
+// How the hook works with Clang 19 (verified against Clang 19's sources):
 //  - An AddBeforeMainAction plugin action is active with just -fplugin=.
 //    Clang calls only ParseArgs and CreateASTConsumer, then destroys the
 //    action: state that must live on is owned by the PPCallbacks.
@@ -11,7 +11,7 @@
 //    length would map into the next buffer).
 //  - InclusionDirective fires after header lookup and before the header's
 //    FileID exists, so overriding a user header's contents there works.
-//  - A file that does not opt in (SPEC §2) is never touched.
+//  - A file that does not opt in (docs/using.md) is never touched.
 //  - An enabled main file is compiled with stack clash protection (the
 //    -fstack-clash-protection code generation option).
 //  - Rewriter errors go through DiagnosticsEngine at the original offsets;

@@ -1,6 +1,6 @@
 //===- Parser.h - the CPrime constructs of one file -------------*- C++ -*-===//
 //
-// The Parser finds the CPrime constructs of SPEC §3 in a file's raw tokens
+// The Parser finds the CPrime constructs (docs/language.md) in a file's raw tokens
 // and records each as a node of token indices. Everything else is C++ and
 // passes through untouched as runs of tokens: the Parser never builds a C++
 // AST, it only knows enough C++ to find where a construct's operands end.

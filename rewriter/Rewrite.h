@@ -46,7 +46,7 @@ private:
 };
 
 struct RewriteResult {
-  /// The file opts in (SPEC §2). When false nothing else is set.
+  /// The file opts in (docs/using.md). When false nothing else is set.
   bool Enabled = false;
   /// The rewritten text; the same number of lines as the input. Equal to
   /// the input when there are diagnostics.

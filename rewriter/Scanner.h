@@ -67,7 +67,7 @@ private:
   std::vector<Token> Toks;
 };
 
-/// isCPrimeEnabled reports whether the file itself opts in (SPEC §2): a line
+/// isCPrimeEnabled reports whether the file itself opts in (docs/using.md): a line
 /// `#include <cprime/…>`, `#include "cprime/…"` or `#pragma cprime`. It is a
 /// plain byte scan, cheap enough to run on every file Clang opens.
 bool isCPrimeEnabled(llvm::StringRef Source);

@@ -1,4 +1,4 @@
-// runtime/broadcast_test.cpp — broadcast<T> (#4): every subscriber receives
+// runtime/broadcast_test.cpp — broadcast<T>: every subscriber receives
 // every event in order; block and drop_oldest policies; close and
 // unsubscribe. At 1, 2 and 4 workers.
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // runtime/cancel_test.cpp — cancellation_token, with_token, spawn under a
-// token (#4), at 1, 2 and 4 workers.
+// token, at 1, 2 and 4 workers.
 #include <gtest/gtest.h>
 
 #include <atomic>

@@ -1,4 +1,4 @@
-// runtime/channel_test.cpp — channel<T>: every rule of SPEC §4, at 1, 2 and
+// runtime/channel_test.cpp — channel<T>: every rule of docs/channels.md, at 1, 2 and
 // 4 workers where anything runs concurrently. Assertions hold under every
 // interleaving; sleeps only make the interesting interleaving likely.
 #include <gtest/gtest.h>

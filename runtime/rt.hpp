@@ -476,7 +476,7 @@ int64_t default_hog_ms() noexcept;  // dump.cpp: CPRIME_HOG_MS, else 100
 extern "C" void* const* cprime_debug_runtimes;  // dump.cpp: the registry, for debuggers
 extern "C" std::size_t cprime_debug_nruntimes;
 
-// For the I/O poller (issue #5): coroutines waiting on fds keep the deadlock
+// For the I/O poller: coroutines waiting on fds keep the deadlock
 // detector quiet while > 0.
 std::atomic<int>& io_waiters() noexcept;
 

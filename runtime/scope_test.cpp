@@ -1,4 +1,4 @@
-// runtime/scope_test.cpp — parallel, timeout, task_group, scoped_task (#4),
+// runtime/scope_test.cpp — parallel, timeout, task_group, scoped_task,
 // at 1, 2 and 4 workers. Cancellation must reach coroutines parked in every
 // kind of wait; long sleeps only bound a hang, never measure speed.
 #include <gtest/gtest.h>

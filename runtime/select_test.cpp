@@ -1,4 +1,4 @@
-// runtime/select_test.cpp — select: the rules of SPEC §3 and docs/lowering.md,
+// runtime/select_test.cpp — select: the rules of docs/language.md and docs/lowering.md,
 // at 1, 2 and 4 workers where anything runs concurrently. Assertions hold
 // under every interleaving.
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // cprime/detail/cancel_node.hpp — the cancellation tree under parallel,
-// timeout, task_group and cancellation_token (issue #4 builds those on this).
+// timeout, task_group and cancellation_token.
 //
 // Every coroutine runs in at most one cancel_node (none = never cancelled).
 // spawn() puts the new coroutine in the spawner's current node unless told

@@ -1,5 +1,5 @@
 // RUN: %cprime-rewrite %s | awk '{print NR ":" $0}' | FileCheck %s
-// Every spawn form of SPEC §3 and its lowering (docs/lowering.md), on the
+// Every spawn form of docs/language.md and its lowering (docs/lowering.md), on the
 // user's line.
 #include <cprime/cprime.hpp>
 
