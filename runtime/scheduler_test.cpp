@@ -453,7 +453,7 @@ TEST(runtime_death, stack_overflow_is_detected) {
         cprime::runtime rt = cprime::runtime::builder().worker_threads(1).stack_size(64 << 10).build();
         rt.run([] { return recurse(1000); });
       },
-      "");
+      "coroutine [0-9]+ spawned at .* overflowed its 64 KiB stack");
 }
 
 TEST(runtime, destroying_a_runtime_with_parked_coroutines_does_not_crash) {
