@@ -48,7 +48,9 @@ int main(int argc, char** argv) {
   } else if (!std::strcmp(what, "select")) {
     cprime::channel<int> d;
     // SELECT: thread {{[0-9]+}} (main) [select, {{.*}}]:
-    // SELECT: deadlock_before_runtime.cpp:[[@LINE+1]]
+    // A select waits in the call that closes it (each arm's operand stays on
+    // its own line), so the stack names the closing brace.
+    // SELECT: deadlock_before_runtime.cpp:[[@LINE+4]]
     select {
       int v = c.recv() => std::printf("%d\n", v);
       int w = d.recv() => std::printf("%d\n", w);

@@ -50,7 +50,10 @@ void wait_for_job() {
 }
 
 void wait_for_either() {
-  select { // GDB-DAG: parked select {{[0-9.]+ m?s}} wait_for_either() at {{.*}}gdb_coroutines.cpp:[[@LINE]]
+  // A select waits in the call that closes it (each arm's operand stays on
+  // its own line), so the coroutine is shown blocked at the closing brace.
+  // GDB-DAG: parked select {{[0-9.]+ m?s}} wait_for_either() at {{.*}}gdb_coroutines.cpp:[[@LINE+4]]
+  select {
     int v = jobs.recv() => std::printf("job %d\n", v);
     int q = quit.recv() => std::printf("quit %d\n", q);
   }

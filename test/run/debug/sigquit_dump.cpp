@@ -29,7 +29,9 @@ void consumer(cprime::channel<int> c) {
 }
 
 void chooser(cprime::channel<int> a, cprime::channel<int> b) {
-  select { // CHECK-DAG: sigquit_dump.cpp:[[@LINE]]
+  // A select waits in the call that closes it: the stack names that line.
+  // CHECK-DAG: sigquit_dump.cpp:[[@LINE+4]]
+  select {
     int x = a.recv() => std::printf("%d\n", x);
     int y = b.recv() => std::printf("%d\n", y);
   }
