@@ -243,6 +243,14 @@ void stack_pool::give_back(char* tagged, bool deep) noexcept {
   uintptr_t s_hi = ((uintptr_t(line) >> scale) + offset) & ~(page - 1);
   if (s_hi > s_lo) ::madvise(reinterpret_cast<void*>(s_lo), s_hi - s_lo, MADV_DONTNEED);
 #endif
+#ifdef CPRIME_TSAN_FIBERS
+  // TSan keeps the history of memory given back with madvise, and the next
+  // coroutine on this slot would race with it (fiber_prepare maps afresh
+  // only the pages still resident). A fresh mapping makes TSan forget it.
+  if (::mmap(lo, std::size_t(line - lo), PROT_READ | PROT_WRITE,
+             MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) != MAP_FAILED)
+    return;
+#endif
   ::madvise(lo, std::size_t(line - lo), MADV_DONTNEED);
 }
 
