@@ -22,14 +22,6 @@ void add_runtime(runtime_impl* rt, void* arg) {
   auto* t = static_cast<tally*>(arg);
   runtime_metrics& m = t->m;
   m.workers += rt->nworkers();
-  m.spawned_total += rt->thread_spawns_.load(std::memory_order_relaxed);
-  for (std::size_t i = 0; i < rt->nworkers(); ++i) {
-    worker* w = rt->worker_at(i);
-    m.spawned_total += w->spawned.load(std::memory_order_relaxed);
-    m.parks_total += w->parks.load(std::memory_order_relaxed);
-    m.steals_total += w->steals.load(std::memory_order_relaxed);
-    m.switches_total += w->runs.load(std::memory_order_relaxed);
-  }
   m.blocking_threads += rt->blocking().threads();
   rt->for_each_pool([&](stack_pool& pool) {
   const std::size_t ss = pool.slot_size();
@@ -45,11 +37,23 @@ void add_runtime(runtime_impl* rt, void* arg) {
         ++t->by_wait[why ? why : "park"];
         break;
       }
-      case fiber_state::done: break;
+      case fiber_state::done: return;  // finished, its slot not yet recycled
     }
     ++m.coroutines_alive;
   });
   });
+  // The counters are read after the gauges: a worker counts a park before it
+  // publishes the coroutine's parked state (release), so every park the scan
+  // above saw (acquire) is in these sums too, and a snapshot never shows
+  // more parked coroutines than parks.
+  m.spawned_total += rt->thread_spawns_.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < rt->nworkers(); ++i) {
+    worker* w = rt->worker_at(i);
+    m.spawned_total += w->spawned.load(std::memory_order_relaxed);
+    m.parks_total += w->parks.load(std::memory_order_relaxed);
+    m.steals_total += w->steals.load(std::memory_order_relaxed);
+    m.switches_total += w->runs.load(std::memory_order_relaxed);
+  }
 }
 
 runtime_metrics finish(tally& t) {
