@@ -1,5 +1,6 @@
 // common.hpp: argv sizes, the worker count, RSS and the output line shared by
-// the CPrime benchmark programs (bench/<workload>.cpp and bench/api/).
+// the CPrime benchmark programs (bench/<workload>.cpp, and its cprime-rewrite output in
+// <build>/bench/api/).
 // It includes no cprime header, so the plugin leaves it untouched.
 #pragma once
 
