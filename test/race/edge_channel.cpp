@@ -14,10 +14,28 @@
 
 #include <cstdio>
 
+// pair(first, second): the two sides as two children of one parallel block,
+// `first` spawned first, so either side may be the one that parks.
+template <class A, class B>
+void pair(A first, B second) {
+  parallel {
+    spawn first();
+    spawn second();
+  }
+}
+
+// both_orders(a, b, round): a before b on even rounds, b before a on odd ones.
+template <class A, class B>
+void both_orders(A a, B b, int round) {
+  if (round % 2)
+    pair(b, a);
+  else
+    pair(a, b);
+}
+
 int main() {
   int bad = 0;
   for (int round = 0; round < 40; ++round) {
-    const bool recv_first = round % 2;
     {  // unbuffered: send -> receive, and receive -> send completes
       cprime::channel<int> ch;
       int x = 0, y = 0;
@@ -31,15 +49,7 @@ int main() {
         co_await ch.recv();
         if (x != round + 1) ++bad;
       };
-      parallel {
-        if (recv_first) {
-          spawn receiver();
-          spawn sender();
-        } else {
-          spawn sender();
-          spawn receiver();
-        }
-      }
+      both_orders(sender, receiver, round);
     }
     {  // buffered: send -> receive
       cprime::channel<int> ch(1);
@@ -52,15 +62,7 @@ int main() {
         co_await ch.recv();
         if (x != round + 1) ++bad;
       };
-      parallel {
-        if (recv_first) {
-          spawn receiver();
-          spawn sender();
-        } else {
-          spawn sender();
-          spawn receiver();
-        }
-      }
+      both_orders(sender, receiver, round);
     }
     {  // close -> a receive that observes it
       cprime::channel<int> ch;
@@ -73,15 +75,7 @@ int main() {
         if (co_await ch.recv()) ++bad;
         if (x != round + 1) ++bad;
       };
-      parallel {
-        if (recv_first) {
-          spawn receiver();
-          spawn closer();
-        } else {
-          spawn closer();
-          spawn receiver();
-        }
-      }
+      both_orders(closer, receiver, round);
     }
   }
   std::printf("channel edges: %d bad\n", bad);
