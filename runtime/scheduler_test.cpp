@@ -403,6 +403,35 @@ TEST(scheduler, two_cpu_bound_coroutines_run_in_parallel) {
   });
 }
 
+// runtime::spawn(f) and run(f) record the caller's line as the spawn site
+// (dumps and reports name it), not a line of the runtime's header.
+TEST(runtime, spawn_and_run_record_the_callers_site) {
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(1).build();
+  auto t = rt.spawn([] { return 1; });
+  const unsigned spawn_line = __LINE__ - 1;
+  EXPECT_EQ(t.spawn_site().line, spawn_line);
+  ASSERT_NE(t.spawn_site().file, nullptr);
+  EXPECT_NE(std::string(t.spawn_site().file).find("scheduler_test.cpp"), std::string::npos);
+  EXPECT_EQ(t.join(), 1);
+  // With arguments the site comes first when wanted; without it, unknown.
+  auto u = rt.spawn(cprime::site{"given.cpp", 9}, [](int x) { return x; }, 2);
+  EXPECT_EQ(u.spawn_site().line, 9u);
+  EXPECT_EQ(u.join(), 2);
+  auto v = rt.spawn([](int x) { return x; }, 3);
+  EXPECT_EQ(v.spawn_site().file, nullptr);
+  EXPECT_EQ(v.join(), 3);
+  // run(f): a dump taken inside names the caller's line for its coroutine.
+  testing::internal::CaptureStderr();
+  const unsigned run_line = __LINE__ + 1;
+  EXPECT_EQ(rt.run([] { cprime::dump(); return 4; }), 4);
+  const std::string out = testing::internal::GetCapturedStderr();
+  EXPECT_NE(out.find("scheduler_test.cpp:" + std::to_string(run_line) + "\n"), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("runtime.hpp:"), std::string::npos) << out;
+  EXPECT_EQ(rt.run([](int x) { return x; }, 5), 5);
+  EXPECT_EQ(rt.run(cprime::here(), [](int x, int y) { return x + y; }, 2, 4), 6);
+}
+
 TEST(runtime, builder_options) {
   cprime::runtime rt = cprime::runtime::builder()
                            .worker_threads(3)
