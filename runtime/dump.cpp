@@ -200,7 +200,16 @@ int64_t default_hog_ms() noexcept {
       long long n = std::strtoll(e, &end, 10);
       if (end != e && n >= 0) return static_cast<int64_t>(n);
     }
+#ifdef CPRIME_TSAN_FIBERS
+    // Off by default under ThreadSanitizer: code runs 5-15 times slower there,
+    // so 100 ms flags healthy steps; and the reporter's symbolizing (it walks
+    // the loaded objects under the loader lock) can deadlock with TSan's own
+    // symbolizer reporting on a worker. CPRIME_HOG_MS or hog_threshold()
+    // still turn it on.
+    return int64_t{0};
+#else
     return int64_t{100};
+#endif
   }();
   return v;
 }
