@@ -32,6 +32,14 @@ void lowerTimeout(const TimeoutNode &N, const TokenBuffer &Toks, Emitter &E);
 /// scope: a `spawn` from a macro body relies on it (docs/lowering.md).
 inline std::string scopeName(unsigned) { return "__cprime_scope"; }
 
+/// scopeParam declares that parameter. CPRIME_DETAIL_NOSHADOW
+/// (include/cprime/detail/unscoped.hpp) keeps -Wshadow quiet about the outer
+/// block's parameter that a nested block's one shadows.
+inline std::string scopeParam(unsigned Scope) {
+  return "CPRIME_DETAIL_NOSHADOW([[maybe_unused]] ::cprime::scope& " +
+         scopeName(Scope) + ")";
+}
+
 } // namespace cprime
 
 #endif

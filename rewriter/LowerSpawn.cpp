@@ -4,8 +4,11 @@
 // and scope.hpp). The head replaces the `spawn` keyword, so the callee and
 // its arguments keep their place and a type error in `spawn f(x)` is
 // reported on `f(x)`:
-//   spawn f(a, b);     ::cprime::spawn_detached(::cprime::here(), f, a, b);
-//   h = spawn f(a);    h = ::cprime::spawn(::cprime::here(), f, a);
+//   spawn f(a, b);     ::cprime::spawn_detached(::cprime::here(), [=](auto&&...
+//                        __cprime_a) mutable { return f(::std::forward<…>(
+//                        __cprime_a)...); }, a, b);
+//   h = spawn f(a);    h = ::cprime::spawn(::cprime::here(), [=](…) …, a);
+//   spawn make()(a);   ::cprime::spawn_detached(::cprime::here(), make(), a);
 // A spawn that is a statement of its own drops its handle at once, so it
 // lowers to spawn_detached (no task is allocated); one used as a value, or
 // in a #define body (the macro's use decides), lowers to spawn, which
@@ -73,17 +76,27 @@ void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
                         ? " __VA_OPT__(, ) "
                         : ", ";
 
+  // One rule for every call whose callee is not already a value: the call
+  // is made, as written, from a lambda that takes the decay-copied arguments
+  // and holds what the callee needs, evaluated at the spawn as Go's
+  // `go f(x)` does. A name (`f`, `ns::f<T>`, `S::st`, a local function
+  // pointer or functor) is looked up in the lambda, so an overload set or a
+  // function template is resolved against the copied arguments (a name
+  // cannot be passed as a value); a local variable it names is copied by the
+  // capture-default, and `this` is captured where an implicit member call
+  // may need it. A member call `o.m(x)` / `p->m(x)` copies its receiver into
+  // `__cprime_self`. Any other callee (`[](int) {…}(x)`, `make()(x)`) is a
+  // value and is passed as it is.
+  auto Forward = std::string("(::std::forward<decltype(__cprime_a)>(__cprime_a)"
+                             "...); }") + Sep;
   switch (N.Form) {
   case SpawnNode::Call:
-    if (N.BareName && N.HasThis) {
-      // `spawn handle(5)` in a member function may call a member: only a
-      // lambda with `this` can name it. Arguments are still decay-copied.
+    if (N.BareName) {
+      std::string Caps = N.HasThis ? "[=, this]" : N.Local ? "[=]" : "[]";
       E.replace(N.Keyword,
-                H("[=, this](auto&&... __cprime_a) mutable { (void)this; "
-                  "return "));
-      E.replace(N.CallOpen,
-                {std::string("(::std::forward<decltype(__cprime_a)>(__cprime_a)"
-                             "...); }") + Sep});
+                H(Caps + "(auto&&... __cprime_a) mutable { " +
+                  (N.HasThis ? "(void)this; " : "") + "return "));
+      E.replace(N.CallOpen, {Forward});
       break;
     }
     E.replace(N.Keyword, H(""));
@@ -95,9 +108,7 @@ void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
               {std::string("](auto&&... __cprime_a) mutable { return "
                            "__cprime_self") +
                std::string(Toks.text(N.MemberOp))});
-    E.replace(N.CallOpen,
-              {std::string("(::std::forward<decltype(__cprime_a)>(__cprime_a)"
-                           "...); }") + Sep});
+    E.replace(N.CallOpen, {Forward});
     break;
   case SpawnNode::Block: {
     std::string Caps = N.Scope >= 0 ? "[&]() "

@@ -4,9 +4,9 @@
 // include/cprime/scope.hpp). cprime::timeout returns true when the deadline
 // passed, which selects the else branch:
 //   timeout (d) { body } else { alt }
-//   if (::cprime::timeout (d, [&]([[maybe_unused]] ::cprime::scope& __cprime_scope) { body })) { alt }
+//   if (::cprime::timeout (d, [&](CPRIME_DETAIL_NOSHADOW([[maybe_unused]] ::cprime::scope& __cprime_scope)) { body })) { alt }
 //   timeout (d) { body }
-//   ::cprime::timeout (d, [&]([[maybe_unused]] ::cprime::scope& __cprime_scope) { body });
+//   ::cprime::timeout (d, [&](CPRIME_DETAIL_NOSHADOW([[maybe_unused]] ::cprime::scope& __cprime_scope)) { body });
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,7 +19,7 @@ void lowerTimeout(const TimeoutNode &N, const TokenBuffer &, Emitter &E) {
   E.replace(N.Keyword,
             {HasElse ? "if (::cprime::timeout" : "::cprime::timeout"});
   E.replace(N.DurationClose,
-            {", [&]([[maybe_unused]] ::cprime::scope& " + scopeName(N.Scope) + ")"});
+            {", [&](" + scopeParam(N.Scope) + ")"});
   E.insertAfter(N.Close, HasElse ? "))" : ");", N.Keyword);
   if (HasElse) {
     E.remove(N.Else);

@@ -39,6 +39,7 @@ private:
     bool Coroutine = false;
     bool HasThis = false; // `this` is usable here
     bool InClass = false; // directly inside a class body
+    bool InFunction = false; // in a function or lambda body (block scope)
     int Close = -1;
   };
 
@@ -83,6 +84,7 @@ private:
   bool parseSelectArm(SelectNode &S, int &K);
   void handleParallel(int I, int Lo, int Limit);
   void handleDefer(int I, int Lo, int Limit);
+  bool caseLabelFollows(int From, int Limit) const;
   void handleTimeout(int I, int Lo, int Limit);
 
   const TokenBuffer &T;
@@ -800,6 +802,9 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
   S.InDirective = T[I].InDirective;
   S.Scope = C.Scope;
   S.HasThis = C.HasThis;
+  // A #define body is used in a function far more often than at namespace
+  // scope, where a lambda may not have a capture-default.
+  S.Local = C.InFunction || T[I].InDirective;
   if (T.isWord(J, "blocking") &&
       (T.isIdent(J + 1) || T.is(J + 1, tok::coloncolon) ||
        T.is(J + 1, tok::l_square) || T.is(J + 1, tok::l_brace))) {
@@ -1335,6 +1340,13 @@ void Parser::handleDefer(int I, int Lo, int Limit) {
   }
   if (Last < 0)
     return errorAt(DiagID::DeferUnbalanced, J);
+  // (Not the unbraced body of an `if`/`for`/`while`/`else`/`do`: that is a
+  // block of its own.)
+  int Prev = prevToken(I, Lo);
+  if (!T[I].InDirective && !(Prev >= 0 && (T.is(Prev, tok::r_paren) ||
+                                           isWordIn(T, Prev, {"else", "do"}))) &&
+      caseLabelFollows(Last + 1, Limit))
+    return errorAt(DiagID::DeferBeforeCaseLabel, I);
   DeferNode D;
   D.Keyword = I;
   D.Last = Last;
@@ -1343,6 +1355,28 @@ void Parser::handleDefer(int I, int Lo, int Limit) {
   D.OpenTail = OpenTail;
   D.Number = ++DeferCount;
   R.Defers.push_back(D);
+}
+
+// The guard of a `defer` is a local of its block. Directly in a `switch`
+// body, a `case`/`default` label after it is a jump over its
+// initialization, which C++ rejects at the rewritten text: true when such a
+// label follows [From, Limit) and Limit closes a switch body.
+bool Parser::caseLabelFollows(int From, int Limit) const {
+  if (Limit >= N || !T.is(Limit, tok::r_brace))
+    return false;
+  int Open = T[Limit].Match;
+  if (Open < 1 || !T.is(Open - 1, tok::r_paren) ||
+      !T.isWord(T[Open - 1].Match - 1, "switch"))
+    return false;
+  for (int P = From; P < Limit; ++P) {
+    if (T.isOpen(P) && T[P].Match > P) {
+      P = T[P].Match;
+      continue;
+    }
+    if (T.isWord(P, "case") || (T.isWord(P, "default") && T.is(P + 1, tok::colon)))
+      return true;
+  }
+  return false;
 }
 
 //G timeout-stmt: 'timeout' '(' duration ')' compound-statement
@@ -1435,8 +1469,10 @@ void Parser::walk(int Begin, int End, bool Directive) {
         C.ScopeOpen = I;
       } else if (FuncLike[I])
         C.Scope = -1;
-      if (FuncLike[I])
+      if (FuncLike[I]) {
         C.Coroutine = Coroutine[I];
+        C.InFunction = true;
+      }
       // `this`: CPrime's own blocks and lambdas capturing by default or
       // `this` keep the outer one; a function body has its own.
       C.InClass = false;

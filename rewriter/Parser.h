@@ -39,6 +39,9 @@ struct SpawnNode {
   // or a lambda in one that captures it): the lowering captures it
   // explicitly, as C++20 deprecates its implicit capture by `[=]`.
   bool HasThis = false;
+  // The spawn stands in a block scope (a function or lambda body), where the
+  // lowering's lambdas may capture by default.
+  bool Local = false;
   // The callee is a name (`handle`, `ns::f<int>`): with HasThis it may be an
   // implicit member call, so it is called from a lambda capturing `this`.
   bool BareName = false;

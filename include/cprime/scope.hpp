@@ -32,8 +32,8 @@
 //   }                                      // pinger cancelled and joined here
 //
 // CPrime syntax lowers to exactly these calls (docs/lowering.md):
-// `parallel { … }` → `::cprime::parallel([&]([[maybe_unused]] ::cprime::scope& __cprime_scope) { … })`,
-// `timeout (d) { … } else { … }` → `if (::cprime::timeout(d, [&]([[maybe_unused]] ::cprime::scope& __cprime_scope) { … })) { … }`,
+// `parallel { … }` → `::cprime::parallel([&](CPRIME_DETAIL_NOSHADOW([[maybe_unused]] ::cprime::scope& __cprime_scope)) { … })`,
+// `timeout (d) { … } else { … }` → `if (::cprime::timeout(d, [&](CPRIME_DETAIL_NOSHADOW([[maybe_unused]] ::cprime::scope& __cprime_scope)) { … })) { … }`,
 // a `spawn` directly inside either → `__cprime_scope.spawn(::cprime::here(), …)`
 // (or `.spawn_blocking`). Known to the rewriter (rewriter/LowerParallel.cpp,
 // LowerTimeout.cpp, LowerSpawn.cpp): the names parallel, timeout, scope,

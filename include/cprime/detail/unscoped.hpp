@@ -10,6 +10,23 @@
 // that is not attached to any block.
 #pragma once
 
+// Every block's parameter has that one name, so a nested block's parameter
+// shadows the outer block's, and the outermost one shadows the object below:
+// -Wshadow-all (-Wshadow-uncaptured-local) would warn in user builds. The
+// rewriter wraps the parameter in CPRIME_DETAIL_NOSHADOW, which silences
+// shadowing warnings for that declaration only (a user's own shadowing in the
+// block still warns). GCC accepts no pragma inside a parameter list, so
+// there the declaration stands bare (g++ -Wshadow on cprime-rewrite output
+// warns about it).
+#if defined(__clang__)
+#define CPRIME_DETAIL_NOSHADOW(...)                                   \
+  _Pragma("clang diagnostic push")                                    \
+  _Pragma("clang diagnostic ignored \"-Wshadow-all\"") __VA_ARGS__ \
+  _Pragma("clang diagnostic pop")
+#else
+#define CPRIME_DETAIL_NOSHADOW(...) __VA_ARGS__
+#endif
+
 #include <utility>
 
 #include "cprime/detail/site.hpp"

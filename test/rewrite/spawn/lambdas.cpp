@@ -67,7 +67,7 @@ void forms(std::vector<int> v, int y, auto... xs) {
   auto g = spawn [y] mutable { return ++y; };
 // CHECK: {{^}}[[@LINE-1]]:  auto g = ::cprime::spawn(::cprime::here(), [y] mutable { return ++y; });
   parallel { spawn [&](int x) -> int { return x + y; }(1); }
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::parallel([&]({{\[\[}}maybe_unused]] ::cprime::scope& __cprime_scope) { __cprime_scope.spawn(::cprime::here(), [&](int x) -> int { return x + y; }, 1); });
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::parallel([&](CPRIME_DETAIL_NOSHADOW({{\[\[}}maybe_unused]] ::cprime::scope& __cprime_scope)) { __cprime_scope.spawn(::cprime::here(), [&](int x) -> int { return x + y; }, 1); });
   spawn[0] = 1;
 // CHECK: {{^}}[[@LINE-1]]:  spawn[0] = 1;
   spawn[y] < 3;

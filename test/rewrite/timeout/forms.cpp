@@ -3,9 +3,9 @@
 
 void f(cprime::channel<int> ch) {
   timeout (100ms) { slow(); } else { puts("late"); }
-// CHECK: {{^}}[[@LINE-1]]:  if (::cprime::timeout (100ms, [&]({{\[\[maybe_unused\]\]}} ::cprime::scope& __cprime_scope) { slow(); })) { puts("late"); }
+// CHECK: {{^}}[[@LINE-1]]:  if (::cprime::timeout (100ms, [&](CPRIME_DETAIL_NOSHADOW({{\[\[maybe_unused\]\]}} ::cprime::scope& __cprime_scope)) { slow(); })) { puts("late"); }
   timeout (1s) {
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::timeout (1s, [&]({{\[\[maybe_unused\]\]}} ::cprime::scope& __cprime_scope) {
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::timeout (1s, [&](CPRIME_DETAIL_NOSHADOW({{\[\[maybe_unused\]\]}} ::cprime::scope& __cprime_scope)) {
     auto v = co_await ch.recv();
 // CHECK: {{^}}[[@LINE-1]]:    auto v = ::cprime::await(ch.recv());
   }
