@@ -4,8 +4,9 @@
 // and scope.hpp). The head replaces the `spawn` keyword, so the callee and
 // its arguments keep their place and a type error in `spawn f(x)` is
 // reported on `f(x)`:
-//   spawn f(a, b);     ::cprime::spawn_detached(::cprime::here(), [=](auto&&...
-//                        __cprime_a) mutable { return f(::std::forward<…>(
+//   spawn f(a, b);     ::cprime::spawn_detached(::cprime::here(),
+//                        [=]<class... __cprime_A>(__cprime_A&&... __cprime_a)
+//                        mutable { return f(::std::forward<__cprime_A>(
 //                        __cprime_a)...); }, a, b);
 //   h = spawn f(a);    h = ::cprime::spawn(::cprime::here(), [=](…) …, a);
 //   spawn make()(a);   ::cprime::spawn_detached(::cprime::here(), make(), a);
@@ -14,13 +15,13 @@
 // in a #define body (the macro's use decides), lowers to spawn, which
 // returns the task<R>. Below, `spawn` stands for whichever applies.
 //   spawn o.m(a);      ::cprime::spawn(::cprime::here(), [__cprime_self = o]
-//                        (auto&&... __cprime_a) mutable { return
-//                        __cprime_self.m(::std::forward<…>(__cprime_a)...); }, a);
+//                        <class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return
+//                        __cprime_self.m(::std::forward<__cprime_A>(__cprime_a)...); }, a);
 //   spawn { body }     ::cprime::spawn(::cprime::here(), [=]() mutable { body });
 //   spawn [c] { body } ::cprime::spawn(::cprime::here(), [c]() mutable { body });
 //   spawn [c] mutable { body }   (a lambda taking nothing: spawned as written)
 //                      ::cprime::spawn(::cprime::here(), [c] mutable { body });
-//   spawn with(o) f(a);  ::cprime::spawn_detached(::cprime::here(), o, f, a);
+//   spawn with(o) f(a);  ::cprime::spawn_detached(::cprime::here(), o, [=]<…>(…) …, a);
 // Directly inside parallel/timeout the callee is the scope's
 // `__cprime_scope.spawn`, and a plain block captures by reference, except
 // enclosing `for` loop variables, copied per iteration (`[&, i]() mutable`).
@@ -87,14 +88,14 @@ void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
   // may need it. A member call `o.m(x)` / `p->m(x)` copies its receiver into
   // `__cprime_self`. Any other callee (`[](int) {…}(x)`, `make()(x)`) is a
   // value and is passed as it is.
-  auto Forward = std::string("(::std::forward<decltype(__cprime_a)>(__cprime_a)"
+  auto Forward = std::string("(::std::forward<__cprime_A>(__cprime_a)"
                              "...); }") + Sep;
   switch (N.Form) {
   case SpawnNode::Call:
     if (N.BareName) {
       std::string Caps = N.HasThis ? "[=, this]" : N.Local ? "[=]" : "[]";
       E.replace(N.Keyword,
-                H(Caps + "(auto&&... __cprime_a) mutable { " +
+                H(Caps + "<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { " +
                   (N.HasThis ? "(void)this; " : "") + "return "));
       E.replace(N.CallOpen, {Forward});
       break;
@@ -105,7 +106,7 @@ void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
   case SpawnNode::MemberCall:
     E.replace(N.Keyword, H("[__cprime_self = "));
     E.replace(N.MemberOp,
-              {std::string("](auto&&... __cprime_a) mutable { return "
+              {std::string("]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return "
                            "__cprime_self") +
                std::string(Toks.text(N.MemberOp))});
     E.replace(N.CallOpen, {Forward});

@@ -7,17 +7,17 @@
 #include <cprime/cprime.hpp>
 
 #define GO(f) spawn f()
-// CHECK: {{^}}[[@LINE-1]]:#define GO(f) __cprime_scope.spawn(::cprime::here(), [=](auto&&... __cprime_a) mutable { return f(::std::forward<decltype(__cprime_a)>(__cprime_a)...); })
+// CHECK: {{^}}[[@LINE-1]]:#define GO(f) __cprime_scope.spawn(::cprime::here(), [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return f(::std::forward<__cprime_A>(__cprime_a)...); })
 #define TRACED(f, ...) do { trace(#f); spawn f(__VA_ARGS__); } while (0)
-// CHECK: {{^}}[[@LINE-1]]:#define TRACED(f, ...) do { trace(#f); __cprime_scope.spawn(::cprime::here(), [=](auto&&... __cprime_a) mutable { return f(::std::forward<decltype(__cprime_a)>(__cprime_a)...); } __VA_OPT__(, ) __VA_ARGS__); } while (0)
+// CHECK: {{^}}[[@LINE-1]]:#define TRACED(f, ...) do { trace(#f); __cprime_scope.spawn(::cprime::here(), [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return f(::std::forward<__cprime_A>(__cprime_a)...); } __VA_OPT__(, ) __VA_ARGS__); } while (0)
 #define TRACED2(f, a, ...) spawn f(a, __VA_ARGS__)
-// CHECK: {{^}}[[@LINE-1]]:#define TRACED2(f, a, ...) __cprime_scope.spawn(::cprime::here(), [=](auto&&... __cprime_a) mutable { return f(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, a, __VA_ARGS__)
+// CHECK: {{^}}[[@LINE-1]]:#define TRACED2(f, a, ...) __cprime_scope.spawn(::cprime::here(), [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return f(::std::forward<__cprime_A>(__cprime_a)...); }, a, __VA_ARGS__)
 #define BG(x) spawn blocking [x] { crunch(x); }
 // CHECK: {{^}}[[@LINE-1]]:#define BG(x) __cprime_scope.spawn_blocking(::cprime::here(), [x]() mutable { crunch(x); });
 #define METHOD(o) spawn o.run(1)
-// CHECK: {{^}}[[@LINE-1]]:#define METHOD(o) __cprime_scope.spawn(::cprime::here(), [__cprime_self = o](auto&&... __cprime_a) mutable { return __cprime_self.run(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, 1)
+// CHECK: {{^}}[[@LINE-1]]:#define METHOD(o) __cprime_scope.spawn(::cprime::here(), [__cprime_self = o]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return __cprime_self.run(::std::forward<__cprime_A>(__cprime_a)...); }, 1)
 #define PAR(x) parallel { spawn work(x); }
-// CHECK: {{^}}[[@LINE-1]]:#define PAR(x) ::cprime::parallel([&](CPRIME_DETAIL_NOSHADOW({{\[\[maybe_unused\]\]}} ::cprime::scope& __cprime_scope)) { __cprime_scope.spawn(::cprime::here(), [=](auto&&... __cprime_a) mutable { return work(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, x); });
+// CHECK: {{^}}[[@LINE-1]]:#define PAR(x) ::cprime::parallel([&](CPRIME_DETAIL_NOSHADOW({{\[\[maybe_unused\]\]}} ::cprime::scope& __cprime_scope)) { __cprime_scope.spawn(::cprime::here(), [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return work(::std::forward<__cprime_A>(__cprime_a)...); }, x); });
 #define CLEANUP defer { \
     release(); \
   }

@@ -8,5 +8,5 @@ void takes_int(int);
 void f() {
   spawn takes_int("no");
 // CHECK: type-error-column.cpp:[[@LINE-1]]:{{[0-9]+}}: error: no matching function for call to 'takes_int'
-// CHECK-NEXT: ::cprime::spawn_detached(::cprime::here(), [=](auto&&... __cprime_a) mutable { return takes_int(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, "no");
+// CHECK-NEXT: ::cprime::spawn_detached(::cprime::here(), [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return takes_int(::std::forward<__cprime_A>(__cprime_a)...); }, "no");
 }

@@ -12,6 +12,6 @@ void f(int n) {
 // CHECK: {{^}}[[@LINE-1]]:  });
   spawn process(n,
                 n + 1);
-// CHECK: {{^}}[[@LINE-2]]:  ::cprime::spawn_detached(::cprime::here(), [=](auto&&... __cprime_a) mutable { return process(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, n,
+// CHECK: {{^}}[[@LINE-2]]:  ::cprime::spawn_detached(::cprime::here(), [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return process(::std::forward<__cprime_A>(__cprime_a)...); }, n,
 // CHECK: {{^}}[[@LINE-2]]:                n + 1);
 }

@@ -15,13 +15,13 @@ struct S : Base {
   static void tick();
   void m() {
     spawn handle(5);
-// CHECK: {{^}}[[@LINE-1]]:    ::cprime::spawn_detached(::cprime::here(), [=, this](auto&&... __cprime_a) mutable { (void)this; return handle(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, 5);
+// CHECK: {{^}}[[@LINE-1]]:    ::cprime::spawn_detached(::cprime::here(), [=, this]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { (void)this; return handle(::std::forward<__cprime_A>(__cprime_a)...); }, 5);
     spawn Base::handle(5);
-// CHECK: {{^}}[[@LINE-1]]:    ::cprime::spawn_detached(::cprime::here(), [=, this](auto&&... __cprime_a) mutable { (void)this; return Base::handle(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, 5);
+// CHECK: {{^}}[[@LINE-1]]:    ::cprime::spawn_detached(::cprime::here(), [=, this]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { (void)this; return Base::handle(::std::forward<__cprime_A>(__cprime_a)...); }, 5);
     spawn typed<int>(5);
-// CHECK: {{^}}[[@LINE-1]]:    ::cprime::spawn_detached(::cprime::here(), [=, this](auto&&... __cprime_a) mutable { (void)this; return typed<int>(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, 5);
+// CHECK: {{^}}[[@LINE-1]]:    ::cprime::spawn_detached(::cprime::here(), [=, this]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { (void)this; return typed<int>(::std::forward<__cprime_A>(__cprime_a)...); }, 5);
     spawn this->handle(5);
-// CHECK: {{^}}[[@LINE-1]]:    ::cprime::spawn_detached(::cprime::here(), [__cprime_self = this](auto&&... __cprime_a) mutable { return __cprime_self->handle(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, 5);
+// CHECK: {{^}}[[@LINE-1]]:    ::cprime::spawn_detached(::cprime::here(), [__cprime_self = this]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return __cprime_self->handle(::std::forward<__cprime_A>(__cprime_a)...); }, 5);
     spawn { ++n; }
 // CHECK: {{^}}[[@LINE-1]]:    ::cprime::spawn_detached(::cprime::here(), [=, this]() mutable { (void)this; ++n; });
     spawn blocking { ++n; }
@@ -31,24 +31,24 @@ struct S : Base {
     spawn [this] { ++n; }
 // CHECK: {{^}}[[@LINE-1]]:    ::cprime::spawn_detached(::cprime::here(), [this]() mutable { ++n; });
     parallel { spawn { ++n; } spawn handle(1); }
-// CHECK: {{^}}[[@LINE-1]]:    ::cprime::parallel([&](CPRIME_DETAIL_NOSHADOW({{\[\[}}maybe_unused]] ::cprime::scope& __cprime_scope)) { __cprime_scope.spawn(::cprime::here(), [&]() { ++n; }); __cprime_scope.spawn(::cprime::here(), [=, this](auto&&... __cprime_a) mutable { (void)this; return handle(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, 1); });
+// CHECK: {{^}}[[@LINE-1]]:    ::cprime::parallel([&](CPRIME_DETAIL_NOSHADOW({{\[\[}}maybe_unused]] ::cprime::scope& __cprime_scope)) { __cprime_scope.spawn(::cprime::here(), [&]() { ++n; }); __cprime_scope.spawn(::cprime::here(), [=, this]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { (void)this; return handle(::std::forward<__cprime_A>(__cprime_a)...); }, 1); });
     auto l = [this] { spawn { ++n; } };
 // CHECK: {{^}}[[@LINE-1]]:    auto l = [this] { ::cprime::spawn_detached(::cprime::here(), [=, this]() mutable { (void)this; ++n; }); };
     auto r = [&] { spawn handle(2); };
-// CHECK: {{^}}[[@LINE-1]]:    auto r = [&] { ::cprime::spawn_detached(::cprime::here(), [=, this](auto&&... __cprime_a) mutable { (void)this; return handle(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, 2); };
+// CHECK: {{^}}[[@LINE-1]]:    auto r = [&] { ::cprime::spawn_detached(::cprime::here(), [=, this]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { (void)this; return handle(::std::forward<__cprime_A>(__cprime_a)...); }, 2); };
     auto z = [] { spawn { work(); } };
 // CHECK: {{^}}[[@LINE-1]]:    auto z = [] { ::cprime::spawn_detached(::cprime::here(), [=]() mutable { work(); }); };
   }
   void c() const { spawn { use(n); } }
 // CHECK: {{^}}[[@LINE-1]]:  void c() const { ::cprime::spawn_detached(::cprime::here(), [=, this]() mutable { (void)this; use(n); }); }
   static void s() { spawn { work(); } spawn tick(); }
-// CHECK: {{^}}[[@LINE-1]]:  static void s() { ::cprime::spawn_detached(::cprime::here(), [=]() mutable { work(); }); ::cprime::spawn_detached(::cprime::here(), [=](auto&&... __cprime_a) mutable { return tick(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }); }
+// CHECK: {{^}}[[@LINE-1]]:  static void s() { ::cprime::spawn_detached(::cprime::here(), [=]() mutable { work(); }); ::cprime::spawn_detached(::cprime::here(), [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return tick(::std::forward<__cprime_A>(__cprime_a)...); }); }
   friend void fr(S &x) { spawn { use(x); } }
 // CHECK: {{^}}[[@LINE-1]]:  friend void fr(S &x) { ::cprime::spawn_detached(::cprime::here(), [=]() mutable { use(x); }); }
   S() : Base(1), n{2} { spawn { ++n; } }
 // CHECK: {{^}}[[@LINE-1]]:  S() : Base(1), n{2} { ::cprime::spawn_detached(::cprime::here(), [=, this]() mutable { (void)this; ++n; }); }
   int operator()(int k) { spawn handle(k); return k; }
-// CHECK: {{^}}[[@LINE-1]]:  int operator()(int k) { ::cprime::spawn_detached(::cprime::here(), [=, this](auto&&... __cprime_a) mutable { (void)this; return handle(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, k); return k; }
+// CHECK: {{^}}[[@LINE-1]]:  int operator()(int k) { ::cprime::spawn_detached(::cprime::here(), [=, this]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { (void)this; return handle(::std::forward<__cprime_A>(__cprime_a)...); }, k); return k; }
   void later();
   static void slater();
 };
@@ -64,6 +64,6 @@ template <class T> void Box<T>::run() { spawn { use(v); } }
 Widget::~Widget() { spawn { close(fd); } }
 // CHECK: {{^}}[[@LINE-1]]:Widget::~Widget() { ::cprime::spawn_detached(::cprime::here(), [=, this]() mutable { (void)this; close(fd); }); }
 void free_fn(int n) { spawn { use(n); } spawn handle(n); }
-// CHECK: {{^}}[[@LINE-1]]:void free_fn(int n) { ::cprime::spawn_detached(::cprime::here(), [=]() mutable { use(n); }); ::cprime::spawn_detached(::cprime::here(), [=](auto&&... __cprime_a) mutable { return handle(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, n); }
+// CHECK: {{^}}[[@LINE-1]]:void free_fn(int n) { ::cprime::spawn_detached(::cprime::here(), [=]() mutable { use(n); }); ::cprime::spawn_detached(::cprime::here(), [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return handle(::std::forward<__cprime_A>(__cprime_a)...); }, n); }
 void local() { struct L { int v; void g() { spawn { use(v); } } }; }
 // CHECK: {{^}}[[@LINE-1]]:void local() { struct L { int v; void g() { ::cprime::spawn_detached(::cprime::here(), [=, this]() mutable { (void)this; use(v); }); } }; }

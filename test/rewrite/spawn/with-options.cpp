@@ -5,13 +5,13 @@
 
 void forms(Worker obj, Worker *p, int a) {
   spawn with(cprime::stack_size(4 << 20)) work(a);
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), cprime::stack_size(4 << 20), [=](auto&&... __cprime_a) mutable { return work(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, a);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), cprime::stack_size(4 << 20), [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return work(::std::forward<__cprime_A>(__cprime_a)...); }, a);
   spawn with(big) tick();
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), big, [=](auto&&... __cprime_a) mutable { return tick(::std::forward<decltype(__cprime_a)>(__cprime_a)...); });
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), big, [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return tick(::std::forward<__cprime_A>(__cprime_a)...); });
   spawn with(big) obj.handle(a);
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), big, [__cprime_self = obj](auto&&... __cprime_a) mutable { return __cprime_self.handle(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, a);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), big, [__cprime_self = obj]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return __cprime_self.handle(::std::forward<__cprime_A>(__cprime_a)...); }, a);
   spawn with(big) p->stop();
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), big, [__cprime_self = p](auto&&... __cprime_a) mutable { return __cprime_self->stop(::std::forward<decltype(__cprime_a)>(__cprime_a)...); });
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), big, [__cprime_self = p]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return __cprime_self->stop(::std::forward<__cprime_A>(__cprime_a)...); });
   spawn with(big) [](int x) { use(x); }(3);
 // CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), big, [](int x) { use(x); }, 3);
   spawn with(big) { use(a); }
@@ -19,11 +19,11 @@ void forms(Worker obj, Worker *p, int a) {
   spawn with(big) [&a] { a = 1; }
 // CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), big, [&a]() mutable { a = 1; });
   auto h = spawn with(cprime::stack_size(8 << 20)) compute(4);
-// CHECK: {{^}}[[@LINE-1]]:  auto h = ::cprime::spawn(::cprime::here(), cprime::stack_size(8 << 20), [=](auto&&... __cprime_a) mutable { return compute(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, 4);
+// CHECK: {{^}}[[@LINE-1]]:  auto h = ::cprime::spawn(::cprime::here(), cprime::stack_size(8 << 20), [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return compute(::std::forward<__cprime_A>(__cprime_a)...); }, 4);
   auto g = spawn with(big) { return 7; };
 // CHECK: {{^}}[[@LINE-1]]:  auto g = ::cprime::spawn(::cprime::here(), big, [=]() mutable { return 7; });
   pool.push_back(spawn with(big) compute(5));
-// CHECK: {{^}}[[@LINE-1]]:  pool.push_back(::cprime::spawn(::cprime::here(), big, [=](auto&&... __cprime_a) mutable { return compute(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, 5));
+// CHECK: {{^}}[[@LINE-1]]:  pool.push_back(::cprime::spawn(::cprime::here(), big, [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return compute(::std::forward<__cprime_A>(__cprime_a)...); }, 5));
   for (int i = 0; i < 3; ++i) spawn with(big) { use(i); }
 // CHECK: {{^}}[[@LINE-1]]:  for (int i = 0; i < 3; ++i) ::cprime::spawn_detached(::cprime::here(), big, [=]() mutable { use(i); });
   parallel {
@@ -32,9 +32,9 @@ void forms(Worker obj, Worker *p, int a) {
   }
   // Not options: `with` is then a function's name.
   spawn with(a);
-// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), [=](auto&&... __cprime_a) mutable { return with(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, a);
+// CHECK: {{^}}[[@LINE-1]]:  ::cprime::spawn_detached(::cprime::here(), [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return with(::std::forward<__cprime_A>(__cprime_a)...); }, a);
   auto w = spawn with(a);
-// CHECK: {{^}}[[@LINE-1]]:  auto w = ::cprime::spawn(::cprime::here(), [=](auto&&... __cprime_a) mutable { return with(::std::forward<decltype(__cprime_a)>(__cprime_a)...); }, a);
+// CHECK: {{^}}[[@LINE-1]]:  auto w = ::cprime::spawn(::cprime::here(), [=]<class... __cprime_A>(__cprime_A&&... __cprime_a) mutable { return with(::std::forward<__cprime_A>(__cprime_a)...); }, a);
   int with = 0;
   with = 2;
 // CHECK: {{^}}[[@LINE-1]]:  with = 2;
