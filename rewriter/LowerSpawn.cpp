@@ -67,7 +67,8 @@ void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
   // Where `this` exists, C++20 deprecates capturing it through `[=]`: it is
   // captured explicitly, and used once so that an unused capture does not
   // warn either.
-  bool This = N.HasThis && N.Scope < 0;
+  bool ByReference = N.Scope >= 0 && N.InScopeFrame;
+  bool This = N.HasThis && !ByReference;
   // The separator between the callee and its arguments: none for `f()`, and
   // `__VA_OPT__(, )` when a macro's arguments are all `__VA_ARGS__`, which
   // may be empty: `#define GO(f, ...) spawn f(__VA_ARGS__)`.
@@ -112,10 +113,10 @@ void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
     E.replace(N.CallOpen, {Forward});
     break;
   case SpawnNode::Block: {
-    std::string Caps = N.Scope >= 0 ? "[&]() "
-                       : This       ? "[=, this]() mutable "
-                                    : "[=]() mutable ";
-    if (N.Scope >= 0 && !N.LoopCopies.empty()) {
+    std::string Caps = ByReference ? "[&]() "
+                       : This      ? "[=, this]() mutable "
+                                   : "[=]() mutable ";
+    if (ByReference && !N.LoopCopies.empty()) {
       Caps = "[&";
       for (const std::string &Name : N.LoopCopies)
         Caps += ", " + Name;

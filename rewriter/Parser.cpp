@@ -36,6 +36,9 @@ private:
   struct Context {
     int Scope = -1;
     int ScopeOpen = -1; // the `{` of that parallel/timeout block
+    // Code here runs in that block's own frame (not in a lambda within it),
+    // so a spawned block may refer to its variables: the block outlives it.
+    bool InScopeFrame = false;
     bool Coroutine = false;
     bool HasThis = false; // `this` is usable here
     bool InClass = false; // directly inside a class body
@@ -53,6 +56,7 @@ private:
   bool isClassBody(int Open) const;
   int lambdaIntroducer(int Open) const;
   bool capturesThis(int Intro) const;
+  bool capturesByReference(int Open, const Context &Outer) const;
   bool functionHasThis(int Open, const Context &Outer) const;
   void collectNames();
   void findCoroutines();
@@ -286,6 +290,20 @@ bool Parser::capturesThis(int Intro) const {
     First = T.is(P, tok::comma);
   }
   return false;
+}
+
+// The body opening at \p Open (a function-like brace) belongs to a lambda,
+// as the user wrote it or as CPrime lowers it, whose capture-default is `&`:
+// a user's `[&…]` lambda, `spawn [&…] { … }`, a `defer` body, and a plain
+// `spawn { … }` in a block's own frame.
+bool Parser::capturesByReference(int Open, const Context &Outer) const {
+  if (T.isWord(Open - 1, "defer"))
+    return true;
+  if (isWordIn(T, Open - 1, {"spawn", "blocking"}))
+    return Outer.InScopeFrame;
+  int Intro = lambdaIntroducer(Open);
+  return Intro >= 0 && T.is(Intro + 1, tok::amp) &&
+         (T.is(Intro + 2, tok::comma) || Intro + 2 == T[Intro].Match);
 }
 
 // A function body has `this` when the function is a non-static member:
@@ -848,7 +866,8 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
     S.Form = SpawnNode::Block;
     S.BodyOpen = J;
     S.BodyClose = T[J].Match;
-    if (C.Scope >= 0 && C.ScopeOpen >= 0)
+    S.InScopeFrame = C.InScopeFrame;
+    if (C.InScopeFrame)
       S.LoopCopies = loopCopies(C.ScopeOpen, I, S.BodyOpen, S.BodyClose);
     R.Spawns.push_back(S);
     return;
@@ -1467,8 +1486,15 @@ void Parser::walk(int Begin, int End, bool Directive) {
       if (BraceScope[I] >= 0) {
         C.Scope = BraceScope[I];
         C.ScopeOpen = I;
-      } else if (FuncLike[I])
-        C.Scope = -1;
+        C.InScopeFrame = true;
+      } else if (FuncLike[I]) {
+        // A lambda that refers to the enclosing variables by default can
+        // name the block's `__cprime_scope`, as a spawn from a macro used
+        // there does: a spawn written in it attaches to the block too.
+        if (!capturesByReference(I, Outer))
+          C.Scope = -1;
+        C.InScopeFrame = false;
+      }
       if (FuncLike[I]) {
         C.Coroutine = Coroutine[I];
         C.InFunction = true;

@@ -35,6 +35,9 @@ struct SpawnNode {
   bool Expression = false; // `auto h = spawn …`: no statement of its own
   bool InDirective = false; // in a #define body: its use decides statement or value
   int Scope = -1;      // enclosing parallel/timeout scope number, or -1
+  // Directly in that block's frame (not in a lambda within it): a spawned
+  // block may refer to the variables around it, as the block outlives it.
+  bool InScopeFrame = false;
   // `this` is usable where the spawn stands (a non-static member function,
   // or a lambda in one that captures it): the lowering captures it
   // explicitly, as C++20 deprecates its implicit capture by `[=]`.
