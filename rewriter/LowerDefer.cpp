@@ -21,6 +21,8 @@ void lowerDefer(const DeferNode &N, const TokenBuffer &, Emitter &E) {
       N.InDirective ? "CPRIME_DETAIL_CAT(__cprime_mdefer, __COUNTER__)"
                     : "__cprime_defer" + std::to_string(N.Number);
   std::string Head = "auto " + Name + " = ::cprime::defer([&]()";
+  for (int A = N.AttrBegin; A >= 0 && A <= N.AttrEnd; ++A)
+    E.remove(A);
   if (N.Block) {
     E.replace(N.Keyword, {Head});
     E.insertAfter(N.Last, ");", N.Keyword);

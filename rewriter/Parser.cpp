@@ -1367,6 +1367,16 @@ void Parser::handleDefer(int I, int Lo, int Limit) {
       caseLabelFollows(Last + 1, Limit))
     return errorAt(DiagID::DeferBeforeCaseLabel, I);
   DeferNode D;
+  // `[[likely]] defer f();`: the guard is a declaration, which takes no
+  // statement attribute; the branch hint is dropped (docs/defer.md).
+  if (Prev >= 1 && T.is(Prev, tok::r_square) && T.is(Prev - 1, tok::r_square) &&
+      T[Prev].Match >= 0 && T.is(T[Prev].Match + 1, tok::l_square) &&
+      T[T[Prev].Match + 1].Match == Prev - 1 &&
+      T[Prev].Match + 3 == Prev - 1 &&
+      isWordIn(T, T[Prev].Match + 2, {"likely", "unlikely"})) {
+    D.AttrBegin = T[Prev].Match;
+    D.AttrEnd = Prev;
+  }
   D.Keyword = I;
   D.Last = Last;
   D.Block = T.is(J, tok::l_brace) && Last == T[J].Match;

@@ -96,6 +96,7 @@ struct DeferNode {
   bool Block = false;
   bool InDirective = false; // in a #define body: the guard's name is unique per expansion
   bool OpenTail = false;    // `#define D(x) defer x`: the use supplies the `;`
+  int AttrBegin = -1, AttrEnd = -1; // `[[likely]]` before it, dropped
   unsigned Number = 0;
 };
 
