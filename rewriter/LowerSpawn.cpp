@@ -29,8 +29,128 @@
 //===----------------------------------------------------------------------===//
 
 #include "Lower.h"
+#include "Skim.h"
+
+#include <algorithm>
+
+using namespace clang;
 
 namespace cprime {
+
+namespace {
+
+// The loop variables a spawned block copies (the by-reference default
+// captures everything else): the one input of the capture policy below
+// that the tokens decide.
+struct LoopVariables : Skim {
+  using Skim::Skim;
+  std::vector<std::string> loopCopies(int ScopeOpen, int Spawn, int BodyOpen,
+                                      int BodyClose) const;
+  void loopNames(int B, int E, std::vector<std::string> &Names) const;
+};
+
+// A spawn block directly inside parallel/timeout captures by reference, but
+// the variables declared by the headers of the `for` loops around it (within
+// the block) by copy, as Go 1.22 gives each iteration its own variable:
+// `for (int i = 0; i < n; ++i) spawn { use(i); }` must not share one `i`.
+// Reference declarations (`for (auto& x : v)`) stay by reference. Only names
+// the body mentions are listed, so -Wunused-lambda-capture stays quiet.
+std::vector<std::string> LoopVariables::loopCopies(int ScopeOpen, int Spawn,
+                                            int BodyOpen,
+                                            int BodyClose) const {
+  std::vector<std::string> Declared, Used;
+  int ScopeClose = T[ScopeOpen].Match;
+  for (int F = ScopeOpen + 1; F < Spawn; ++F) {
+    if (!T.isWord(F, "for") || !T.is(F + 1, tok::l_paren) ||
+        !matched(F + 1, Spawn))
+      continue;
+    int Last = skipStatement(T[F + 1].Match + 1, ScopeClose, 0);
+    if (Last >= Spawn)
+      loopNames(F + 2, T[F + 1].Match, Declared);
+  }
+  for (const std::string &D : Declared) {
+    bool Seen = false;
+    for (int P = BodyOpen + 1; P < BodyClose && !Seen; ++P)
+      Seen = T.isWord(P, D) && !T.is(P - 1, tok::period) &&
+             !T.is(P - 1, tok::arrow) && !T.is(P - 1, tok::coloncolon);
+    if (Seen && std::find(Used.begin(), Used.end(), D) == Used.end())
+      Used.push_back(D);
+  }
+  return Used;
+}
+
+// loopNames adds the non-reference variables a `for` header [B, E) declares:
+// `T x : r`, `auto [a, b] : r`, `T i = 0, j = 1; …`.
+void LoopVariables::loopNames(int B, int E, std::vector<std::string> &Names) const {
+  int Colon = -1, Semi = -1;
+  for (int P = B; P < E && Colon < 0 && Semi < 0; ++P) {
+    if (T.isOpen(P) && T[P].Match > P) {
+      P = T[P].Match;
+      continue;
+    }
+    if (T.is(P, tok::colon))
+      Colon = P;
+    else if (T.is(P, tok::semi))
+      Semi = P;
+  }
+  auto IsRef = [&](int P) { return T.is(P, tok::amp) || T.is(P, tok::ampamp); };
+  if (Colon >= 0) {
+    for (int P = B; P < Colon; ++P)
+      if (IsRef(P))
+        return;
+    int Bracket = -1;
+    for (int P = B; P < Colon; ++P)
+      if (T.is(P, tok::l_square))
+        Bracket = P;
+    if (Bracket >= 0 && T[Bracket].Match > Bracket) {
+      for (int P = Bracket + 1; P < T[Bracket].Match; ++P)
+        if (T.isIdent(P))
+          Names.push_back(T.text(P).str());
+    } else if (Colon > B + 1 && T.isIdent(Colon - 1)) {
+      Names.push_back(T.text(Colon - 1).str());
+    }
+    return;
+  }
+  if (Semi < 0)
+    return;
+  // Declarators separated by top-level commas (angle brackets counted, so
+  // `std::map<int, int> m` is one piece).
+  int PieceBegin = B, Angle = 0;
+  for (int P = B; P <= Semi; ++P) {
+    if (P < Semi && T.isOpen(P) && T[P].Match > P) {
+      P = T[P].Match;
+      continue;
+    }
+    if (T.is(P, tok::less))
+      ++Angle;
+    else if (T.is(P, tok::greater) && Angle > 0)
+      --Angle;
+    if (P < Semi && !(T.is(P, tok::comma) && Angle == 0))
+      continue;
+    int End = PieceBegin;
+    while (End < P && !T.is(End, tok::equal) && !T.is(End, tok::l_brace) &&
+           !T.is(End, tok::l_paren))
+      ++End;
+    int Name = End - 1;
+    bool First = PieceBegin == B;
+    if (Name >= PieceBegin && T.isIdent(Name)) {
+      int Before = Name - 1;
+      bool Decl = First ? Before >= PieceBegin &&
+                              (T.isIdent(Before) || T.is(Before, tok::greater) ||
+                               T.is(Before, tok::star))
+                        : Before < PieceBegin || T.is(Before, tok::star);
+      if (Decl)
+        Names.push_back(T.text(Name).str());
+      else if (First)
+        return; // `i = 0`: an expression, not a declaration.
+    } else if (First) {
+      return;
+    }
+    PieceBegin = P + 1;
+  }
+}
+
+} // namespace
 
 void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
   // A spawn in a #define body (not in a block of the same macro) cannot know
@@ -116,9 +236,13 @@ void lowerSpawn(const SpawnNode &N, const TokenBuffer &Toks, Emitter &E) {
     std::string Caps = ByReference ? "[&]() "
                        : This      ? "[=, this]() mutable "
                                    : "[=]() mutable ";
-    if (ByReference && !N.LoopCopies.empty()) {
+    std::vector<std::string> Copies;
+    if (ByReference)
+      Copies = LoopVariables(Toks).loopCopies(N.ScopeOpen, N.Keyword,
+                                              N.BodyOpen, N.BodyClose);
+    if (!Copies.empty()) {
       Caps = "[&";
-      for (const std::string &Name : N.LoopCopies)
+      for (const std::string &Name : Copies)
         Caps += ", " + Name;
       Caps += "]() mutable ";
     }

@@ -9,10 +9,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "Parser.h"
+#include "Skim.h"
 
 #include <algorithm>
-
-#include "llvm/ADT/StringSwitch.h"
 
 using namespace clang;
 
@@ -20,15 +19,12 @@ namespace cprime {
 
 namespace {
 
-// Nesting deeper than this in one statement is reported, never recursed
-// into: the rewriter must not overflow its stack on hostile input.
-constexpr int MaxDepth = 256;
-
-class Parser {
+// The Parser reads C++ through Skim (statement starts, where an operand
+// ends) and keeps the CPrime side: the brace contexts and the handlers.
+class Parser : private Skim {
 public:
   Parser(const TokenBuffer &T, DiagnosticList &D)
-      : T(T), Diags(D), N(T.size()), ForcedStmt(N, false), BraceScope(N, -1),
-        FuncLike(N, false), Coroutine(N, false) {}
+      : Skim(T), Diags(D), FuncLike(N, false), Coroutine(N, false) {}
 
   ParseResult run();
 
@@ -62,60 +58,32 @@ private:
   void findCoroutines();
   void walk(int Begin, int End, bool Directive);
 
-  int prevToken(int I, int Lo) const;
-  bool isStatementStart(int I, int Lo) const;
-  bool endsLabel(int Colon, int Lo) const;
-  bool isExpressionStart(int I, int Lo) const;
-  bool isArgumentStart(int I, int Lo) const;
-  bool matched(int I, int Limit) const {
-    return T.isOpen(I) && T[I].Match > I && T[I].Match < Limit;
-  }
-
-  int skipStatement(int I, int Limit, int Depth) const;
-  int skipTemplateArgs(int I, int Limit) const;
-  int parseUnary(int I, int Limit) const;
-  int parsePostfix(int I, int Limit) const;
+  // What a handler asks the walk to push when it reaches the `{` at Open: a
+  // parallel/timeout block opens the scope numbered Scope there.
+  struct Push {
+    int Open = -1;
+    int Scope = -1;
+  };
 
   void handleSpawn(int I, int Lo, int Limit, const Context &C);
-  int lambdaBodyClose(int Open, int Limit) const;
-  bool isIdExpression(int B, int E) const;
   bool isMacroParam(int I) const;
-  std::vector<std::string> loopCopies(int ScopeOpen, int Spawn, int BodyOpen,
-                                      int BodyClose) const;
-  void loopNames(int B, int E, std::vector<std::string> &Names) const;
   void handleAwait(int I, int Limit, const Context &C);
   void handleSelect(int I, int Lo, int Limit);
   bool parseSelectArm(SelectNode &S, int &K);
-  void handleParallel(int I, int Lo, int Limit);
+  Push handleParallel(int I, int Lo, int Limit);
   void handleDefer(int I, int Lo, int Limit);
   bool caseLabelFollows(int From, int Limit) const;
-  void handleTimeout(int I, int Lo, int Limit);
+  Push handleTimeout(int I, int Lo, int Limit);
 
-  const TokenBuffer &T;
   DiagnosticList &Diags;
-  int N;
-  std::vector<bool> ForcedStmt; // first token of an inline select arm body
-  std::vector<int> BraceScope;  // `{` of a parallel/timeout → its scope
   std::vector<bool> FuncLike;   // `{` opens a function or lambda body
   std::vector<bool> Coroutine;  // that body has co_return/co_yield
   unsigned SelectCount = 0, ScopeCount = 0, DeferCount = 0;
-  mutable int LabelDepth = 0;
   std::vector<llvm::StringRef> MacroParams; // of the #define being walked
   std::vector<llvm::StringRef> Namespaces;    // names after `namespace`
   std::vector<llvm::StringRef> StaticMembers; // `static … name(` in a class
   ParseResult R;
 };
-
-bool isWordIn(const TokenBuffer &T, int I,
-              std::initializer_list<llvm::StringRef> Words) {
-  if (!T.isIdent(I))
-    return false;
-  llvm::StringRef S = T.text(I);
-  for (llvm::StringRef W : Words)
-    if (S == W)
-      return true;
-  return false;
-}
 
 // A `{` opens a function or lambda body when, walking back over
 // specifiers and a trailing return type, we reach the `)` of a parameter
@@ -428,345 +396,6 @@ void Parser::findCoroutines() {
   }
 }
 
-// The previous token of the same region: code skips directive lines, a
-// directive never looks past its own line.
-int Parser::prevToken(int I, int Lo) const {
-  int P = I - 1;
-  if (!T[I].InDirective)
-    while (P >= Lo && T[P].InDirective)
-      --P;
-  return P >= Lo ? P : -1;
-}
-
-bool Parser::isStatementStart(int I, int Lo) const {
-  if (ForcedStmt[I])
-    return true;
-  int P = prevToken(I, Lo);
-  if (P < 0)
-    return !T[I].InDirective;
-  if (T[I].InDirective) {
-    // The first token of a `#define` body: after the name, or after the
-    // parameter list written right against it.
-    if (T.isWord(P - 1, "define") && T.is(P - 2, tok::hash))
-      return true;
-    if (T.is(P, tok::r_paren) && T[P].Match > 0 && T.adjacent(T[P].Match) &&
-        T.isWord(T[P].Match - 2, "define"))
-      return true;
-  }
-  switch (T[P].Kind) {
-  case tok::semi:
-  case tok::l_brace:
-  case tok::r_brace:
-    return true;
-  case tok::colon:
-    return endsLabel(P, Lo);
-  case tok::r_square: {
-    // `[[likely]] spawn f();`: an attribute that itself starts the statement.
-    int M = T[P].Match;
-    if (M <= 0 || !T.is(M + 1, tok::l_square) || T[M + 1].Match != P - 1 ||
-        LabelDepth > 16)
-      return false;
-    ++LabelDepth;
-    bool Start = isStatementStart(M, Lo);
-    --LabelDepth;
-    return Start;
-  }
-  case tok::r_paren: {
-    int M = T[P].Match;
-    return M > 0 && (isWordIn(T, M - 1, {"if", "for", "while", "switch"}) ||
-                     (T.isWord(M - 1, "constexpr") && T.isWord(M - 2, "if")));
-  }
-  case tok::raw_identifier:
-    return isWordIn(T, P, {"else", "do"});
-  default:
-    return false;
-  }
-}
-
-// A `:` ends a label when it closes `case expr:`, `default:` or `name:` whose
-// name starts a statement itself. Not a label: `a ? b : c`, a bit-field
-// `int x : 3`, `for (x : r)`, a base clause `struct A : B`, a constructor's
-// `) : m(0)`, an access specifier `public:` (what follows is a member).
-bool Parser::endsLabel(int Colon, int Lo) const {
-  int P = prevToken(Colon, Lo);
-  if (P < 0)
-    return false;
-  if (T.isWord(P, "default"))
-    return true;
-  if (T.isIdent(P) && !isWordIn(T, P, {"public", "private", "protected"})) {
-    // Chained labels recurse; hostile input must not overflow the stack.
-    if (LabelDepth > 16)
-      return false;
-    ++LabelDepth;
-    bool Start = isStatementStart(P, Lo);
-    --LabelDepth;
-    if (Start)
-      return true;
-  }
-  // `case expr:`: walk back over the expression (brackets skipped) to `case`.
-  for (int Q = P, Steps = 0; Q >= Lo && Steps < 64; --Q, ++Steps) {
-    if (T.isClose(Q) && T[Q].Match >= Lo && T[Q].Match < Q) {
-      Q = T[Q].Match;
-      continue;
-    }
-    if (T.isWord(Q, "case"))
-      return true;
-    if (T.is(Q, tok::semi) || T.is(Q, tok::l_brace) || T.is(Q, tok::r_brace) ||
-        T.is(Q, tok::colon) || T.is(Q, tok::question) || T.isOpen(Q) ||
-        T[Q].InDirective != T[Colon].InDirective)
-      return false;
-  }
-  return false;
-}
-
-bool Parser::isExpressionStart(int I, int Lo) const {
-  int P = prevToken(I, Lo);
-  return P >= 0 && (T.is(P, tok::equal) || T.isWord(P, "return"));
-}
-
-// An argument position: `pool.push_back(spawn f(x))`, `g(a, spawn f(x))`.
-// A `spawn` there is a keyword only when a well-formed spawn operand
-// follows; anything else stays an ordinary name, without a diagnostic.
-bool Parser::isArgumentStart(int I, int Lo) const {
-  int P = prevToken(I, Lo);
-  return P >= 0 && (T.is(P, tok::l_paren) || T.is(P, tok::comma));
-}
-
-//G statement: compound-statement
-//G          | 'if' 'constexpr'? '(' … ')' statement ('else' statement)?
-//G          | ('for' | 'while' | 'switch') '(' … ')' statement
-//G          | 'do' statement 'while' '(' … ')' ';'
-//G          | 'try' compound-statement ('catch' '(' … ')' compound-statement)+
-//G          | tokens-with-balanced-brackets ';'
-// Returns the statement's last token, or -1 when it does not end before
-// Limit.
-int Parser::skipStatement(int I, int Limit, int Depth) const {
-  if (I >= Limit || Depth > MaxDepth)
-    return -1;
-  if (T.is(I, tok::l_brace))
-    return matched(I, Limit) ? T[I].Match : -1;
-  if (T.isWord(I, "if")) {
-    int J = I + 1;
-    if (T.isWord(J, "constexpr"))
-      ++J;
-    if (!matched(J, Limit) || !T.is(J, tok::l_paren))
-      return -1;
-    int Then = skipStatement(T[J].Match + 1, Limit, Depth + 1);
-    if (Then < 0)
-      return -1;
-    if (T.isWord(Then + 1, "else") && Then + 1 < Limit)
-      return skipStatement(Then + 2, Limit, Depth + 1);
-    return Then;
-  }
-  if (isWordIn(T, I, {"for", "while", "switch"})) {
-    if (!T.is(I + 1, tok::l_paren) || !matched(I + 1, Limit))
-      return -1;
-    return skipStatement(T[I + 1].Match + 1, Limit, Depth + 1);
-  }
-  if (T.isWord(I, "do")) {
-    int Body = skipStatement(I + 1, Limit, Depth + 1);
-    if (Body < 0 || !T.isWord(Body + 1, "while") ||
-        !T.is(Body + 2, tok::l_paren) || !matched(Body + 2, Limit))
-      return -1;
-    int Semi = T[Body + 2].Match + 1;
-    return Semi < Limit && T.is(Semi, tok::semi) ? Semi : -1;
-  }
-  // CPrime block statements end at their block's `}`, with no `;`.
-  if (isWordIn(T, I, {"spawn", "select", "parallel", "defer"})) {
-    int J = I + 1;
-    if (T.isWord(I, "spawn") && T.isWord(J, "blocking"))
-      ++J;
-    if (T.isWord(I, "spawn") && T.isWord(J, "with") && T.is(J + 1, tok::l_paren) &&
-        matched(J + 1, Limit))
-      J = T[J + 1].Match + 1;
-    if (T.isWord(I, "spawn") && T.is(J, tok::l_square) && matched(J, Limit))
-      J = T[J].Match + 1;
-    if (T.is(J, tok::l_brace))
-      return matched(J, Limit) ? T[J].Match : -1;
-  }
-  if (T.isWord(I, "timeout") && T.is(I + 1, tok::l_paren) &&
-      matched(I + 1, Limit) && T.is(T[I + 1].Match + 1, tok::l_brace)) {
-    int Open = T[I + 1].Match + 1;
-    if (!matched(Open, Limit))
-      return -1;
-    int Close = T[Open].Match;
-    if (T.isWord(Close + 1, "else") && Close + 1 < Limit)
-      return skipStatement(Close + 2, Limit, Depth + 1);
-    return Close;
-  }
-  if (T.isWord(I, "try")) {
-    if (!T.is(I + 1, tok::l_brace) || !matched(I + 1, Limit))
-      return -1;
-    int Last = T[I + 1].Match;
-    while (T.isWord(Last + 1, "catch") && T.is(Last + 2, tok::l_paren) &&
-           matched(Last + 2, Limit) &&
-           T.is(T[Last + 2].Match + 1, tok::l_brace) &&
-           matched(T[Last + 2].Match + 1, Limit))
-      Last = T[T[Last + 2].Match + 1].Match;
-    return Last;
-  }
-  for (int J = I; J < Limit; ++J) {
-    if (T[J].InDirective != T[I].InDirective)
-      return -1;
-    if (T.isOpen(J)) {
-      if (!matched(J, Limit))
-        return -1;
-      J = T[J].Match;
-      continue;
-    }
-    if (T.is(J, tok::semi))
-      return J;
-    if (T.isClose(J))
-      return -1;
-  }
-  return -1;
-}
-
-// `<` after a name opens template arguments when a balanced `>` follows
-// within a short run of type-like tokens and is itself followed by `(`,
-// `::` or `{`. Returns the index past `>`, or I when `<` is a comparison.
-int Parser::skipTemplateArgs(int I, int Limit) const {
-  int Depth = 0;
-  for (int J = I; J < Limit && J < I + 64; ++J) {
-    switch (T[J].Kind) {
-    case tok::less:
-      ++Depth;
-      break;
-    case tok::greater:
-    case tok::greatergreater: {
-      Depth -= T.is(J, tok::greater) ? 1 : 2;
-      if (Depth < 0)
-        return I;
-      if (Depth == 0)
-        return T.is(J + 1, tok::l_paren) || T.is(J + 1, tok::coloncolon) ||
-                       T.is(J + 1, tok::l_brace)
-                   ? J + 1
-                   : I;
-      break;
-    }
-    case tok::l_paren:
-    case tok::l_square:
-      if (!matched(J, Limit))
-        return I;
-      J = T[J].Match;
-      break;
-    case tok::semi:
-    case tok::l_brace:
-    case tok::r_brace:
-    case tok::r_paren:
-    case tok::r_square:
-    case tok::ampamp:
-    case tok::pipepipe:
-      return I;
-    default:
-      break;
-    }
-  }
-  return I;
-}
-
-//G unary-expression: unary-operator* postfix-expression
-//G unary-operator: '*' | '&' | '!' | '~' | '-' | '+' | '++' | '--' | 'co_await'
-// Returns the index past the operand (== I when there is none).
-int Parser::parseUnary(int I, int Limit) const {
-  while (I < Limit &&
-         (T.is(I, tok::star) || T.is(I, tok::amp) || T.is(I, tok::exclaim) ||
-          T.is(I, tok::tilde) || T.is(I, tok::minus) || T.is(I, tok::plus) ||
-          T.is(I, tok::plusplus) || T.is(I, tok::minusminus) ||
-          T.isWord(I, "co_await")))
-    ++I;
-  return parsePostfix(I, Limit);
-}
-
-//G postfix-expression: primary ( '.' name | '->' name | '[' … ']'
-//G                              | '(' … ')' | '{' … '}' | '++' | '--' )*
-//G primary: '(' … ')' | lambda | '::'? name ('::' name | '<' … '>')* | literal
-int Parser::parsePostfix(int I, int Limit) const {
-  if (I >= Limit)
-    return I;
-  int J = I;
-  if (T.is(J, tok::l_paren)) {
-    if (!matched(J, Limit))
-      return I;
-    J = T[J].Match + 1;
-  } else if (T.is(J, tok::l_square)) {
-    // A lambda: captures, then everything up to its body.
-    if (!matched(J, Limit))
-      return I;
-    J = T[J].Match + 1;
-    while (J < Limit && !T.is(J, tok::l_brace)) {
-      if (T.is(J, tok::semi) || T.isClose(J))
-        return I;
-      if (T.isOpen(J)) {
-        if (!matched(J, Limit))
-          return I;
-        J = T[J].Match;
-      }
-      ++J;
-    }
-    if (!matched(J, Limit))
-      return I;
-    J = T[J].Match + 1;
-  } else if (T.isIdent(J) || T.is(J, tok::coloncolon)) {
-    if (T.is(J, tok::coloncolon))
-      ++J;
-    if (!T.isIdent(J))
-      return I;
-    ++J;
-    while (J < Limit) {
-      if (T.is(J, tok::less)) {
-        int After = skipTemplateArgs(J, Limit);
-        if (After == J)
-          break;
-        J = After;
-        continue;
-      }
-      if (T.is(J, tok::coloncolon) && T.isIdent(J + 1)) {
-        J += 2;
-        continue;
-      }
-      break;
-    }
-  } else if (T.is(J, tok::numeric_constant) || T.is(J, tok::char_constant) ||
-             tok::isStringLiteral(T[J].Kind)) {
-    ++J;
-    while (J < Limit && tok::isStringLiteral(T[J].Kind))
-      ++J;
-  } else {
-    return I;
-  }
-  while (J < Limit) {
-    if ((T.is(J, tok::period) || T.is(J, tok::arrow)) && J + 1 < Limit) {
-      int K = J + 1;
-      if (T.isWord(K, "template"))
-        ++K;
-      if (T.is(K, tok::tilde))
-        ++K;
-      if (!T.isIdent(K))
-        break;
-      J = K + 1;
-      if (T.is(J, tok::less)) {
-        int After = skipTemplateArgs(J, Limit);
-        if (After != J)
-          J = After;
-      }
-      continue;
-    }
-    if ((T.is(J, tok::l_paren) || T.is(J, tok::l_square) ||
-         (T.is(J, tok::l_brace) && (T.isIdent(J - 1) || T.is(J - 1, tok::greater)))) &&
-        matched(J, Limit)) {
-      J = T[J].Match + 1;
-      continue;
-    }
-    if (T.is(J, tok::plusplus) || T.is(J, tok::minusminus)) {
-      ++J;
-      continue;
-    }
-    break;
-  }
-  return J;
-}
-
 //G spawn-stmt: 'spawn' ('blocking' | 'with' '(' expression ')')? spawn-operand ';'
 //G spawn-expr: ('=' | 'return' | '(' | ',') 'spawn' ('blocking' | 'with' '(' expression ')')? spawn-operand
 //G spawn-operand: postfix-expression-ending-in-call
@@ -867,8 +496,7 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
     S.BodyOpen = J;
     S.BodyClose = T[J].Match;
     S.InScopeFrame = C.InScopeFrame;
-    if (C.InScopeFrame)
-      S.LoopCopies = loopCopies(C.ScopeOpen, I, S.BodyOpen, S.BodyClose);
+    S.ScopeOpen = C.ScopeOpen;
     R.Spawns.push_back(S);
     return;
   }
@@ -879,7 +507,6 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
     int Open = T[J].Match + 1;
     if (Open == T[LambdaClose].Match) {
       S.Form = SpawnNode::CapturedBlock;
-      S.CapsOpen = J;
       S.BodyOpen = Open;
       S.BodyClose = LambdaClose;
       R.Spawns.push_back(S);
@@ -953,178 +580,9 @@ void Parser::handleSpawn(int I, int Lo, int Limit, const Context &C) {
   R.Spawns.push_back(S);
 }
 
-// lambdaBodyClose returns the `}` of the lambda expression whose captures
-// open at \p Open, or -1 when `[` does not start a lambda (`a[i] = …`).
-//G lambda: '[' … ']' ('<' … '>' requires-clause?)? attributes?
-//G         ('(' … ')')? specifiers ('->' type)? requires-clause? '{' … '}'
-// Everything between `]` and the body is skipped as balanced tokens up to the
-// first `{` at depth 0; only `requires requires { … }` puts one earlier.
-int Parser::lambdaBodyClose(int Open, int Limit) const {
-  if (!matched(Open, Limit))
-    return -1;
-  int J = T[Open].Match + 1;
-  if (J >= Limit || T[J].InDirective != T[Open].InDirective)
-    return -1;
-  if (!(T.is(J, tok::l_brace) || T.is(J, tok::l_paren) || T.is(J, tok::less) ||
-        T.is(J, tok::arrow) || T.is(J, tok::l_square) ||
-        isWordIn(T, J, {"mutable", "constexpr", "consteval", "static",
-                        "noexcept", "requires", "throw", "__attribute__"})))
-    return -1;
-  for (int Steps = 0; J < Limit && Steps < 4096; ++J, ++Steps) {
-    if (T[J].InDirective != T[Open].InDirective)
-      return -1;
-    if (T.isWord(J, "requires") && T.isWord(J + 1, "requires")) {
-      J += 2;
-      if (T.is(J, tok::l_paren) && matched(J, Limit))
-        J = T[J].Match + 1;
-      if (!T.is(J, tok::l_brace) || !matched(J, Limit))
-        return -1;
-      J = T[J].Match;
-      continue;
-    }
-    if (T.is(J, tok::l_brace))
-      return matched(J, Limit) ? T[J].Match : -1;
-    if (T.is(J, tok::semi) || T.isClose(J))
-      return -1;
-    if (T.isOpen(J)) {
-      if (!matched(J, Limit))
-        return -1;
-      J = T[J].Match;
-    }
-  }
-  return -1;
-}
-
-// True when [B, E) is `::`? name (`::` name | `<` … `>`)*: a function name,
-// maybe qualified or with template arguments, and nothing else.
-bool Parser::isIdExpression(int B, int E) const {
-  int J = B;
-  if (T.is(J, tok::coloncolon))
-    ++J;
-  if (!T.isIdent(J))
-    return false;
-  ++J;
-  while (J < E) {
-    if (T.is(J, tok::coloncolon) && T.isIdent(J + 1)) {
-      J += 2;
-      continue;
-    }
-    if (T.is(J, tok::less)) {
-      int After = skipTemplateArgs(J, E + 1);
-      if (After == J)
-        return false;
-      J = After;
-      continue;
-    }
-    return false;
-  }
-  return J == E;
-}
-
 bool Parser::isMacroParam(int I) const {
   return std::find(MacroParams.begin(), MacroParams.end(), T.text(I)) !=
          MacroParams.end();
-}
-
-// A spawn block directly inside parallel/timeout captures by reference, but
-// the variables declared by the headers of the `for` loops around it (within
-// the block) by copy, as Go 1.22 gives each iteration its own variable:
-// `for (int i = 0; i < n; ++i) spawn { use(i); }` must not share one `i`.
-// Reference declarations (`for (auto& x : v)`) stay by reference. Only names
-// the body mentions are listed, so -Wunused-lambda-capture stays quiet.
-std::vector<std::string> Parser::loopCopies(int ScopeOpen, int Spawn,
-                                            int BodyOpen,
-                                            int BodyClose) const {
-  std::vector<std::string> Declared, Used;
-  int ScopeClose = T[ScopeOpen].Match;
-  for (int F = ScopeOpen + 1; F < Spawn; ++F) {
-    if (!T.isWord(F, "for") || !T.is(F + 1, tok::l_paren) ||
-        !matched(F + 1, Spawn))
-      continue;
-    int Last = skipStatement(T[F + 1].Match + 1, ScopeClose, 0);
-    if (Last >= Spawn)
-      loopNames(F + 2, T[F + 1].Match, Declared);
-  }
-  for (const std::string &D : Declared) {
-    bool Seen = false;
-    for (int P = BodyOpen + 1; P < BodyClose && !Seen; ++P)
-      Seen = T.isWord(P, D) && !T.is(P - 1, tok::period) &&
-             !T.is(P - 1, tok::arrow) && !T.is(P - 1, tok::coloncolon);
-    if (Seen && std::find(Used.begin(), Used.end(), D) == Used.end())
-      Used.push_back(D);
-  }
-  return Used;
-}
-
-// loopNames adds the non-reference variables a `for` header [B, E) declares:
-// `T x : r`, `auto [a, b] : r`, `T i = 0, j = 1; …`.
-void Parser::loopNames(int B, int E, std::vector<std::string> &Names) const {
-  int Colon = -1, Semi = -1;
-  for (int P = B; P < E && Colon < 0 && Semi < 0; ++P) {
-    if (T.isOpen(P) && T[P].Match > P) {
-      P = T[P].Match;
-      continue;
-    }
-    if (T.is(P, tok::colon))
-      Colon = P;
-    else if (T.is(P, tok::semi))
-      Semi = P;
-  }
-  auto IsRef = [&](int P) { return T.is(P, tok::amp) || T.is(P, tok::ampamp); };
-  if (Colon >= 0) {
-    for (int P = B; P < Colon; ++P)
-      if (IsRef(P))
-        return;
-    int Bracket = -1;
-    for (int P = B; P < Colon; ++P)
-      if (T.is(P, tok::l_square))
-        Bracket = P;
-    if (Bracket >= 0 && T[Bracket].Match > Bracket) {
-      for (int P = Bracket + 1; P < T[Bracket].Match; ++P)
-        if (T.isIdent(P))
-          Names.push_back(T.text(P).str());
-    } else if (Colon > B + 1 && T.isIdent(Colon - 1)) {
-      Names.push_back(T.text(Colon - 1).str());
-    }
-    return;
-  }
-  if (Semi < 0)
-    return;
-  // Declarators separated by top-level commas (angle brackets counted, so
-  // `std::map<int, int> m` is one piece).
-  int PieceBegin = B, Angle = 0;
-  for (int P = B; P <= Semi; ++P) {
-    if (P < Semi && T.isOpen(P) && T[P].Match > P) {
-      P = T[P].Match;
-      continue;
-    }
-    if (T.is(P, tok::less))
-      ++Angle;
-    else if (T.is(P, tok::greater) && Angle > 0)
-      --Angle;
-    if (P < Semi && !(T.is(P, tok::comma) && Angle == 0))
-      continue;
-    int End = PieceBegin;
-    while (End < P && !T.is(End, tok::equal) && !T.is(End, tok::l_brace) &&
-           !T.is(End, tok::l_paren))
-      ++End;
-    int Name = End - 1;
-    bool First = PieceBegin == B;
-    if (Name >= PieceBegin && T.isIdent(Name)) {
-      int Before = Name - 1;
-      bool Decl = First ? Before >= PieceBegin &&
-                              (T.isIdent(Before) || T.is(Before, tok::greater) ||
-                               T.is(Before, tok::star))
-                        : Before < PieceBegin || T.is(Before, tok::star);
-      if (Decl)
-        Names.push_back(T.text(Name).str());
-      else if (First)
-        return; // `i = 0`: an expression, not a declaration.
-    } else if (First) {
-      return;
-    }
-    PieceBegin = P + 1;
-  }
 }
 
 //G await-expr: 'co_await' unary-expression
@@ -1275,8 +733,6 @@ bool Parser::parseSelectArm(SelectNode &S, int &K) {
             B);
     return false;
   }
-  if (!T.is(B, tok::l_brace))
-    ForcedStmt[B] = true;
   A.BodyBegin = B;
   A.BodyLast = Last;
   S.Arms.push_back(A);
@@ -1286,20 +742,22 @@ bool Parser::parseSelectArm(SelectNode &S, int &K) {
 
 //G parallel-stmt: 'parallel' compound-statement
 //G parallel-expr: ('=' | 'return') 'parallel' compound-statement
-void Parser::handleParallel(int I, int Lo, int Limit) {
+Parser::Push Parser::handleParallel(int I, int Lo, int Limit) {
   bool Stmt = isStatementStart(I, Lo);
   if ((!Stmt && !isExpressionStart(I, Lo)) || !T.is(I + 1, tok::l_brace))
-    return;
-  if (!matched(I + 1, Limit))
-    return errorAt(DiagID::ParallelUnbalanced, I + 1);
+    return {};
+  if (!matched(I + 1, Limit)) {
+    errorAt(DiagID::ParallelUnbalanced, I + 1);
+    return {};
+  }
   ParallelNode P;
   P.Keyword = I;
   P.Open = I + 1;
   P.Close = T[I + 1].Match;
   P.Scope = ++ScopeCount;
   P.Expression = !Stmt;
-  BraceScope[P.Open] = static_cast<int>(P.Scope);
   R.Parallels.push_back(P);
+  return {P.Open, static_cast<int>(P.Scope)};
 }
 
 //G defer-stmt: 'defer' statement
@@ -1410,44 +868,58 @@ bool Parser::caseLabelFollows(int From, int Limit) const {
 
 //G timeout-stmt: 'timeout' '(' duration ')' compound-statement
 //G               ('else' compound-statement)?
-void Parser::handleTimeout(int I, int Lo, int Limit) {
+Parser::Push Parser::handleTimeout(int I, int Lo, int Limit) {
   if (!isStatementStart(I, Lo))
-    return;
+    return {};
   int J = I + 1;
-  if (T.is(J, tok::l_brace))
-    return errorAfter(DiagID::TimeoutNoDuration, I);
+  if (T.is(J, tok::l_brace)) {
+    errorAfter(DiagID::TimeoutNoDuration, I);
+    return {};
+  }
   // `timeout 5 { … }`, `timeout 100ms { … }`, `timeout d { … }`: the
   // duration without its parentheses. (`timeout d{5};` declares a variable
   // of a type named timeout: its braces are followed by `;`.)
-  if (T.is(J, tok::numeric_constant))
-    return errorAt(DiagID::TimeoutNoDuration, J);
+  if (T.is(J, tok::numeric_constant)) {
+    errorAt(DiagID::TimeoutNoDuration, J);
+    return {};
+  }
   if (T.isIdent(J) || T.is(J, tok::coloncolon)) {
     int After = parsePostfix(J, Limit);
     if (After > J && T.is(After - 1, tok::r_brace) &&
         T.is(T[After - 1].Match, tok::l_brace) && After < Limit &&
-        !T.is(After, tok::semi) && !T.is(After, tok::comma))
-      return errorAt(DiagID::TimeoutNoDuration, J);
+        !T.is(After, tok::semi) && !T.is(After, tok::comma)) {
+      errorAt(DiagID::TimeoutNoDuration, J);
+      return {};
+    }
     if (After > J && T.is(After, tok::l_brace) && matched(After, Limit) &&
-        !T.is(T[After].Match + 1, tok::semi))
-      return errorAt(DiagID::TimeoutNoDuration, J);
-    return;
+        !T.is(T[After].Match + 1, tok::semi)) {
+      errorAt(DiagID::TimeoutNoDuration, J);
+      return {};
+    }
+    return {};
   }
   if (!T.is(J, tok::l_paren) || !matched(J, Limit))
-    return; // not `timeout (`: an ordinary name.
+    return {}; // not `timeout (`: an ordinary name.
   int Open = T[J].Match + 1;
   // `timeout (d) work();`: a statement where the block belongs. A call of
   // an ordinary function named timeout is followed by `;`, `.`, `->`, …
   if (Open < Limit && !T.is(Open, tok::l_brace) &&
       T[Open].InDirective == T[I].InDirective &&
       (T.isIdent(Open) || T.is(Open, tok::coloncolon) ||
-       T.is(Open, tok::numeric_constant)))
-    return errorAt(DiagID::TimeoutNoBody, Open);
+       T.is(Open, tok::numeric_constant))) {
+    errorAt(DiagID::TimeoutNoBody, Open);
+    return {};
+  }
   if (!T.is(Open, tok::l_brace))
-    return; // `timeout(x);`: a call of an ordinary function.
-  if (T[J].Match == J + 1)
-    return errorAfter(DiagID::TimeoutNoDuration, J);
-  if (!matched(Open, Limit))
-    return errorAt(DiagID::TimeoutNoBody, Open);
+    return {}; // `timeout(x);`: a call of an ordinary function.
+  if (T[J].Match == J + 1) {
+    errorAfter(DiagID::TimeoutNoDuration, J);
+    return {};
+  }
+  if (!matched(Open, Limit)) {
+    errorAt(DiagID::TimeoutNoBody, Open);
+    return {};
+  }
   TimeoutNode TN;
   TN.Keyword = I;
   TN.DurationOpen = J;
@@ -1455,18 +927,23 @@ void Parser::handleTimeout(int I, int Lo, int Limit) {
   TN.Open = Open;
   TN.Close = T[Open].Match;
   if (T.isWord(TN.Close + 1, "else") && TN.Close + 1 < Limit) {
-    if (!T.is(TN.Close + 2, tok::l_brace) || !matched(TN.Close + 2, Limit))
-      return errorAt(DiagID::TimeoutElseNoBody, TN.Close + 1);
+    if (!T.is(TN.Close + 2, tok::l_brace) || !matched(TN.Close + 2, Limit)) {
+      errorAt(DiagID::TimeoutElseNoBody, TN.Close + 1);
+      return {};
+    }
     TN.Else = TN.Close + 1;
   }
   TN.Scope = ++ScopeCount;
-  BraceScope[Open] = static_cast<int>(TN.Scope);
   R.Timeouts.push_back(TN);
+  return {Open, static_cast<int>(TN.Scope)};
 }
 
 void Parser::walk(int Begin, int End, bool Directive) {
   std::vector<Context> Stack(1);
   Stack.back().Close = End;
+  // Blocks that handlers opened, pushed when the walk reaches their `{`
+  // (a timeout's comes after its duration, which the walk goes through).
+  std::vector<Push> Pending;
   if (Directive) {
     // `#define NAME(a, b, ...)`: the parameter names (and __VA_ARGS__).
     MacroParams.clear();
@@ -1493,8 +970,13 @@ void Parser::walk(int Begin, int End, bool Directive) {
     if (Tk.Kind == tok::l_brace && Tk.Match > I && Tk.Match < End) {
       const Context &Outer = Stack.back();
       Context C = Outer;
-      if (BraceScope[I] >= 0) {
-        C.Scope = BraceScope[I];
+      int Scope = -1;
+      if (!Pending.empty() && Pending.back().Open == I) {
+        Scope = Pending.back().Scope;
+        Pending.pop_back();
+      }
+      if (Scope >= 0) {
+        C.Scope = Scope;
         C.ScopeOpen = I;
         C.InScopeFrame = true;
       } else if (FuncLike[I]) {
@@ -1517,7 +999,7 @@ void Parser::walk(int Begin, int End, bool Directive) {
         int Intro = lambdaIntroducer(I);
         C.HasThis = Intro >= 0 ? Outer.HasThis && capturesThis(Intro)
                                : functionHasThis(I, Outer);
-      } else if (!FuncLike[I] && BraceScope[I] < 0 && isClassBody(I)) {
+      } else if (!FuncLike[I] && Scope < 0 && isClassBody(I)) {
         C.InClass = true;
         C.HasThis = false;
       } else if (T.is(I - 1, tok::r_square) && T[I - 1].Match >= 0 &&
@@ -1543,12 +1025,16 @@ void Parser::walk(int Begin, int End, bool Directive) {
       handleAwait(I, Limit, C);
     else if (W == "select")
       handleSelect(I, Begin, Limit);
-    else if (W == "parallel")
-      handleParallel(I, Begin, Limit);
+    else if (W == "parallel") {
+      if (Push P = handleParallel(I, Begin, Limit); P.Open >= 0)
+        Pending.push_back(P);
+    }
     else if (W == "defer")
       handleDefer(I, Begin, Limit);
-    else if (W == "timeout")
-      handleTimeout(I, Begin, Limit);
+    else if (W == "timeout") {
+      if (Push P = handleTimeout(I, Begin, Limit); P.Open >= 0)
+        Pending.push_back(P);
+    }
   }
 }
 

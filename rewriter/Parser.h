@@ -51,11 +51,10 @@ struct SpawnNode {
   // Call forms: callee is [Keyword+1 (or Blocking+1), CallOpen).
   int CalleeBegin = -1, MemberOp = -1, CallOpen = -1, CallClose = -1;
   // Block forms.
-  int CapsOpen = -1, BodyOpen = -1, BodyClose = -1;
-  // Block form directly inside parallel/timeout: variables declared by the
-  // headers of enclosing `for` loops (inside the block) that the body uses;
-  // captured by copy so each iteration's task sees its own value.
-  std::vector<std::string> LoopCopies;
+  int BodyOpen = -1, BodyClose = -1;
+  // The `{` of the enclosing parallel/timeout block, or -1: the lowering
+  // copies the variables of the `for` loops between it and the spawn.
+  int ScopeOpen = -1;
 };
 
 /// `co_await operand` in a function that is not a native C++20 coroutine.
