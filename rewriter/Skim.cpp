@@ -309,25 +309,9 @@ int Skim::parsePostfix(int I, int Limit) const {
       return I;
     J = T[J].Match + 1;
   } else if (T.isIdent(J) || T.is(J, tok::coloncolon)) {
-    if (T.is(J, tok::coloncolon))
-      ++J;
-    if (!T.isIdent(J))
+    J = skipName(J, Limit);
+    if (J == I)
       return I;
-    ++J;
-    while (J < Limit) {
-      if (T.is(J, tok::less)) {
-        int After = skipTemplateArgs(J, Limit);
-        if (After == J)
-          break;
-        J = After;
-        continue;
-      }
-      if (T.is(J, tok::coloncolon) && T.isIdent(J + 1)) {
-        J += 2;
-        continue;
-      }
-      break;
-    }
   } else if (T.is(J, tok::numeric_constant) || T.is(J, tok::char_constant) ||
              tok::isStringLiteral(T[J].Kind)) {
     ++J;
@@ -410,30 +394,36 @@ int Skim::lambdaBodyClose(int Open, int Limit) const {
   return -1;
 }
 
-// True when [B, E) is `::`? name (`::` name | `<` … `>`)*: a function name,
-// maybe qualified or with template arguments, and nothing else.
-bool Skim::isIdExpression(int B, int E) const {
-  int J = B;
+// `::`? name (`::` name | `<` … `>`)*: a name, maybe qualified or with
+// template arguments. Returns the index past it, or I when there is none.
+int Skim::skipName(int I, int Limit) const {
+  int J = I;
   if (T.is(J, tok::coloncolon))
     ++J;
   if (!T.isIdent(J))
-    return false;
+    return I;
   ++J;
-  while (J < E) {
+  while (J < Limit) {
+    if (T.is(J, tok::less)) {
+      int After = skipTemplateArgs(J, Limit);
+      if (After == J)
+        break;
+      J = After;
+      continue;
+    }
     if (T.is(J, tok::coloncolon) && T.isIdent(J + 1)) {
       J += 2;
       continue;
     }
-    if (T.is(J, tok::less)) {
-      int After = skipTemplateArgs(J, E + 1);
-      if (After == J)
-        return false;
-      J = After;
-      continue;
-    }
-    return false;
+    break;
   }
-  return J == E;
+  return J;
+}
+
+// True when [B, E) is a name and nothing else (E is the token after it:
+// template arguments count as such only when E follows their `>`).
+bool Skim::isIdExpression(int B, int E) const {
+  return E > B && skipName(B, E + 1) == E;
 }
 
 } // namespace cprime

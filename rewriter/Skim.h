@@ -56,7 +56,10 @@ public:
   /// The `}` of the lambda whose captures open at \p Open, or -1 when that
   /// `[` starts no lambda (`a[i] = …`).
   int lambdaBodyClose(int Open, int Limit) const;
-  /// [B, E) is `::`? name (`::` name | `<` … `>`)*: a name and nothing else.
+  /// The index past the name at \p I: `::`? name (`::` name | `<` … `>`)*;
+  /// \p I when there is none.
+  int skipName(int I, int Limit) const;
+  /// [B, E) is a name and nothing else.
   bool isIdExpression(int B, int E) const;
 
 protected:
