@@ -202,7 +202,9 @@ class stack_pool {
   void flush(worker* w) noexcept;
   // Entries are tagged slot addresses (low bits: kind and size class);
   // untag() gives the base.
-  static constexpr uintptr_t tag_guarded = 1, tag_first = 2;
+  // tag_unarmed: a guard-region slot whose guard is installed on its first
+  // hand-out (a slab's unused slots then cost no page tables).
+  static constexpr uintptr_t tag_guarded = 1, tag_first = 2, tag_unarmed = 64;
   static constexpr unsigned cls_shift = 2, max_classes = 16;
   static char* untag(char* e) noexcept {
     return reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(e) & ~uintptr_t{4095});
@@ -235,8 +237,14 @@ class stack_pool {
   static constexpr std::size_t keep_bytes = 32 << 10;  // a recycled stack keeps these
   // guarded_budget(): slots with a PROT_NONE zone, process-wide
   // (vm.max_map_count / 8: two mappings per guarded slot, so at most a
-  // quarter of the mappings a process may have).
+  // quarter of the mappings a process may have). Used only where the kernel
+  // has no guard regions (guard_regions()).
   static std::size_t guarded_budget() noexcept;
+  // guard_regions(): every slot's zone is a guard region (madvise
+  // MADV_GUARD_INSTALL, Linux 6.13+: no mapping per guard). The kernel is
+  // probed once; tests turn it off to exercise the older scheme.
+  static bool guard_regions() noexcept;
+  static void set_guard_regions_for_testing(bool on) noexcept;
 
  private:
   struct slab {
@@ -244,9 +252,12 @@ class stack_pool {
     std::size_t bytes;
     char* base;        // first slot
     std::size_t count;
-    bool guarded;      // every slot has a PROT_NONE zone at its bottom
+    bool guarded;      // every slot's zone faults: a guard region or PROT_NONE
+    bool budgeted;     // PROT_NONE zones, counted in guarded_budget()
   };
   void grow_locked();
+  void register_roots(const slab& s) noexcept;    // LeakSanitizer builds only
+  void unregister_roots(const slab& s) noexcept;
   std::size_t stack_size_;
   std::size_t slot_size_;
   unsigned cls_;

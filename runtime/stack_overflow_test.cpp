@@ -8,11 +8,17 @@
 #include <gmock/gmock-matchers.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "cprime/runtime.hpp"
+#include "cprime/sync.hpp"
 #include "rt.hpp"
 
 namespace {
@@ -56,10 +62,12 @@ void nothing() {}
 void yield_now() { cprime::detail::yield_current(); }
 
 // spend_guarded_budget() leaves only unguarded slabs for the stack pools made
-// afterwards in this (death-test) process.
+// afterwards in this (death-test) process: the scheme of kernels without
+// guard regions (before Linux 6.13), once its PROT_NONE budget is spent.
 // Small stacks spend it in big slabs, then 64 MiB ones (four slots a slab)
 // spend all but the last few slots.
 void spend_guarded_budget() {
+  stack_pool::set_guard_regions_for_testing(false);
   for (std::size_t size : {std::size_t{16} << 10, std::size_t{64} << 20}) {
     auto* burn = new stack_pool(size);  // leaked: its slots stay spent
     while (reinterpret_cast<uintptr_t>(burn->alloc(nullptr)) & stack_pool::tag_guarded) {
@@ -192,6 +200,102 @@ TEST(stack_overflow_death, one_frame_larger_than_the_gap_in_an_unguarded_slot) {
                "the end")
         << workers << " workers";
   }
+}
+
+// Past the first vm.max_map_count / 8 slots: the slots the PROT_NONE scheme
+// leaves unguarded. 8,200 coroutines park first, each with a sentinel in its
+// frame; then one overflows. With guard regions its own guard stops it, so
+// the report is the guard-fault form and, checked after the report (at
+// SIGABRT), every parked neighbour's sentinel is intact. Without them the
+// same overflow runs through the slots below: the check shows the damage.
+constexpr int parked_neighbours = 8200;
+constexpr uint64_t sentinel_value = 0x5E17E1F00DCAFE42ull;
+volatile uint64_t* g_sentinels[parked_neighbours];
+std::atomic<int> g_sentinel_count{0};
+
+void count_damaged_sentinels(int) {
+  int n = g_sentinel_count.load(), damaged = 0;
+  for (int i = 0; i < n; ++i)
+    if (g_sentinels[i][0] != sentinel_value || g_sentinels[i][7] != sentinel_value) ++damaged;
+  char buf[128];
+  int len = std::snprintf(buf, sizeof buf, "neighbours: %d parked, %d damaged\n", n, damaged);
+  if (len > 0) (void)!::write(2, buf, std::size_t(len));
+}
+
+template <class F>
+void overflow_past_the_parked(int workers, unsigned line, F body) {
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = &count_damaged_sentinels;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGABRT, &sa, nullptr);  // abort() then ends the process as before
+  cprime::runtime rt = cprime::runtime::builder().worker_threads(std::size_t(workers)).build();
+  rt.run([&] {
+    cprime::wait_group started, gate;
+    started.add(parked_neighbours);
+    gate.add(1);
+    for (int i = 0; i < parked_neighbours; ++i)
+      cprime::spawn([&] {
+        volatile uint64_t sentinel[8];
+        for (auto& w : sentinel) w = sentinel_value;
+        g_sentinels[g_sentinel_count.fetch_add(1)] = sentinel;
+        started.done();
+        gate.wait();
+      });
+    started.wait();
+    // This coroutine's slot lies past the budget of the PROT_NONE scheme.
+    if (cprime::detail::this_worker()->rt->stacks().live_slots() <= stack_pool::guarded_budget())
+      std::abort();
+    cprime::spawn(cprime::site{"user_file.cpp", line}, body).join();
+    gate.done();
+  });
+}
+
+const std::string guard_fault = " overflowed its 1024 KiB stack \\(it faulted in the guard zone "
+                                "below its stack; address 0x[0-9a-f]+, stack "
+                                "0x[0-9a-f]+-0x[0-9a-f]+\\)[^\n]*\nneighbours: 8200 parked, 0 "
+                                "damaged";
+
+TEST(stack_overflow_death, past_the_first_8191_slots_the_guard_stops_recursion) {
+  if (!stack_pool::guard_regions())
+    GTEST_SKIP() << "no MADV_GUARD_INSTALL (Linux before 6.13): such slots are unguarded there, "
+                    "see the unguarded-slot tests";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  for (int workers : {1, 2, 4}) {
+    EXPECT_DEATH(overflow_past_the_parked(workers, 51, [] { return recurse_forever(0); }),
+                 head + "51" + guard_fault)
+        << workers << " workers";
+  }
+}
+
+TEST(stack_overflow_death, past_the_first_8191_slots_the_guard_stops_one_big_frame) {
+  if (!stack_pool::guard_regions())
+    GTEST_SKIP() << "no MADV_GUARD_INSTALL (Linux before 6.13): such slots are unguarded there, "
+                    "see the unguarded-slot tests";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  for (int workers : {1, 2, 4}) {
+    // 1.5 MiB lands on the neighbour's stack, 3 MiB past several slots:
+    // with stack clash protection the first probe below the end faults.
+    EXPECT_DEATH(overflow_past_the_parked(workers, 52, [] { return big_frame(3 << 19, yield_now); }),
+                 head + "52" + guard_fault)
+        << workers << " workers";
+    EXPECT_DEATH(overflow_past_the_parked(workers, 53, [] { return big_frame(3 << 20, yield_now); }),
+                 head + "53" + guard_fault)
+        << workers << " workers";
+  }
+}
+
+// The same overflow without guard regions (the scheme of older kernels):
+// reported, but only after it has run through the parked neighbours below.
+TEST(stack_overflow_death, past_the_first_8191_slots_without_guard_regions_neighbours_are_hit) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        stack_pool::set_guard_regions_for_testing(false);
+        overflow_past_the_parked(2, 54, [] { return recurse_forever(0); });
+      },
+      head + "54 overflowed its 1024 KiB stack \\(it faulted with its stack pointer past the "
+             "end[^\n]*\nneighbours: 8200 parked, [1-9][0-9]* damaged");
 }
 
 // Not an overflow: a null dereference on a coroutine still gets what it

@@ -13,12 +13,20 @@
 // (2 MiB of address) serves about two stacks, so a shallow parked coroutine
 // costs its top page plus ~2 KiB of page table.
 //
-// The zone. In a guarded slab every slot's zone is PROT_NONE: an overflow,
-// or a frame of up to 64 KiB that jumps past the stack's end, faults there
-// and overflow.cpp reports it. vm.max_map_count (65530) allows that only
-// for some slots (a PROT_NONE range inside a mapping costs two mappings), so
-// guarded slabs are made until guarded_budget() slots exist in the process;
-// later slabs leave the zone as an untouched read-write gap, and:
+// The zone. Every slot's zone faults where the kernel allows it: since Linux
+// 6.13 madvise(MADV_GUARD_INSTALL) puts guard markers in the page tables of
+// an existing mapping without splitting it, so a guard costs no mapping and
+// no memory (its page-table entries sit next to the neighbour's resident top
+// page, in a page-table page that page needs anyway). An overflow, or a frame
+// of up to 64 KiB that jumps past the stack's end, faults there and
+// overflow.cpp reports it before anything below the zone is written. Guard
+// markers survive MADV_DONTNEED, and give_back() never touches the zone.
+//
+// Older kernels (madvise says EINVAL) get the earlier scheme: a PROT_NONE
+// zone splits the mapping (two more mappings per slot), and
+// vm.max_map_count (65530) allows that only for some slots, so guarded
+// slabs are made until guarded_budget() slots exist in the process; later
+// slabs leave the zone as an untouched read-write gap, and:
 //   - slot i's zone sits on the top zone of slot i-1, whose two highest
 //     words hold a canary (one cache line; that page is resident anyway);
 //   - every switch away from a coroutine checks its saved stack pointer
@@ -67,7 +75,9 @@ constexpr std::size_t page = 4096;
 constexpr std::size_t slab_bytes_target = 256u << 20;  // address space per slab
 constexpr std::size_t cache_max = 64, cache_batch = 32;
 constexpr uint64_t canary_value = 0xC0FFEE5AFE57ACCull;
+constexpr int madv_guard_install = 102;  // MADV_GUARD_INSTALL (Linux 6.13; older headers lack it)
 std::atomic<std::size_t> g_guarded_slots{0};
+std::atomic<bool> g_regions_off{false};  // set_guard_regions_for_testing(false)
 
 std::size_t round_pages(std::size_t b) { return (b + page - 1) / page * page; }
 
@@ -79,6 +89,30 @@ __attribute__((no_sanitize("address", "thread"))) uint64_t probe(const char* p) 
 
 }  // namespace
 
+#ifdef CPRIME_ASAN_FIBERS
+// Coroutine stacks are roots for LeakSanitizer, like thread stacks: what they
+// point to is live. LSan reads every readable byte of a root region, and a
+// guard region sits inside a readable mapping, so each slot is registered
+// without its zone (the faulting part).
+void stack_pool::register_roots(const slab& s) noexcept {
+  if (!s.guarded || s.budgeted) {
+    __lsan_register_root_region(s.base, s.count * slot_size_);  // PROT_NONE is skipped
+    return;
+  }
+  for (std::size_t i = 0; i < s.count; ++i)
+    __lsan_register_root_region(s.base + i * slot_size_ + zone_bytes, slot_size_ - zone_bytes);
+}
+
+void stack_pool::unregister_roots(const slab& s) noexcept {
+  if (!s.guarded || s.budgeted) {
+    __lsan_unregister_root_region(s.base, s.count * slot_size_);
+    return;
+  }
+  for (std::size_t i = 0; i < s.count; ++i)
+    __lsan_unregister_root_region(s.base + i * slot_size_ + zone_bytes, slot_size_ - zone_bytes);
+}
+#endif
+
 std::size_t stack_pool::guarded_budget() noexcept {
   static const std::size_t budget = [] {
     std::size_t maps = 65530;
@@ -87,6 +121,22 @@ std::size_t stack_pool::guarded_budget() noexcept {
     return maps / 8;
   }();
   return budget;
+}
+
+bool stack_pool::guard_regions() noexcept {
+  static const bool supported = [] {
+    void* m = ::mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) return false;
+    bool ok = ::madvise(m, page, madv_guard_install) == 0;  // EINVAL before 6.13
+    ::munmap(m, 2 * page);
+    return ok;
+  }();
+  return supported && !g_regions_off.load(std::memory_order_relaxed);
+}
+
+void stack_pool::set_guard_regions_for_testing(bool on) noexcept {
+  g_regions_off.store(!on, std::memory_order_relaxed);
 }
 
 // An odd number of pages per slot: with a power-of-two stride every control
@@ -99,9 +149,9 @@ stack_pool::stack_pool(std::size_t stack_size, unsigned cls)
 
 stack_pool::~stack_pool() {
   for (auto& s : slabs_) {
-    if (s.guarded) g_guarded_slots.fetch_sub(s.count, std::memory_order_relaxed);
+    if (s.budgeted) g_guarded_slots.fetch_sub(s.count, std::memory_order_relaxed);
 #ifdef CPRIME_ASAN_FIBERS
-    __lsan_unregister_root_region(s.base, s.count * slot_size_);
+    unregister_roots(s);
 #endif
     ::munmap(s.map, s.bytes);
   }
@@ -117,28 +167,32 @@ void stack_pool::grow_locked() {
     fatal("cannot reserve %zu bytes for coroutine stacks (%s)", bytes, std::strerror(errno));
   char* map = static_cast<char*>(m);
   ::madvise(map, bytes, MADV_NOHUGEPAGE);  // a huge page would commit 2 MiB per touched stack
-  ::mprotect(map, page, PROT_NONE);
-  slab s{map, bytes, map + page, count, false};
-#ifdef CPRIME_ASAN_FIBERS
-  // Coroutine stacks are roots, like thread stacks: what they point to is live.
-  __lsan_register_root_region(s.base, count * slot_size_);
-#endif
-  std::size_t before = g_guarded_slots.fetch_add(count, std::memory_order_relaxed);
-  if (before + count <= guarded_budget()) {
-    s.guarded = true;
-    for (std::size_t i = 0; i < count; ++i) {
-      if (::mprotect(s.base + i * slot_size_, zone_bytes, PROT_NONE) != 0) {
-        // Out of mappings (the program uses many): a slab is guarded as a
-        // whole or not at all, so undo and use canaries for all its slots.
-        for (std::size_t j = 0; j < i; ++j)
-          ::mprotect(s.base + j * slot_size_, zone_bytes, PROT_READ | PROT_WRITE);
-        s.guarded = false;
-        break;
+  slab s{map, bytes, map + page, count, false, false};
+  // Guard regions: the slab's leading page now, each slot's zone when the
+  // slot is first handed out (alloc, tag_unarmed).
+  if (guard_regions() && ::madvise(map, page, madv_guard_install) == 0) s.guarded = true;
+  bool regions = s.guarded;
+  if (!regions) {
+    ::mprotect(map, page, PROT_NONE);
+    std::size_t before = g_guarded_slots.fetch_add(count, std::memory_order_relaxed);
+    if (before + count <= guarded_budget()) {
+      s.guarded = s.budgeted = true;
+      for (std::size_t i = 0; i < count; ++i) {
+        if (::mprotect(s.base + i * slot_size_, zone_bytes, PROT_NONE) != 0) {
+          // Out of mappings (the program uses many): a slab is guarded as a
+          // whole or not at all, so undo and use canaries for all its slots.
+          for (std::size_t j = 0; j < i; ++j)
+            ::mprotect(s.base + j * slot_size_, zone_bytes, PROT_READ | PROT_WRITE);
+          s.guarded = s.budgeted = false;
+          break;
+        }
       }
     }
-  } else {
-    g_guarded_slots.fetch_sub(count, std::memory_order_relaxed);
+    if (!s.budgeted) g_guarded_slots.fetch_sub(count, std::memory_order_relaxed);
   }
+#ifdef CPRIME_ASAN_FIBERS
+  register_roots(s);
+#endif
   slabs_.push_back(s);
   total_ += count;
   // Hand out low addresses first: slot i's canary then lands in the already
@@ -148,6 +202,7 @@ void stack_pool::grow_locked() {
   for (std::size_t i = count; i-- > 0;) {
     uintptr_t e = reinterpret_cast<uintptr_t>(s.base + i * slot_size_) | (uintptr_t(cls_) << cls_shift);
     if (s.guarded) e |= tag_guarded;
+    if (regions) e |= tag_unarmed;
     if (i == 0) e |= tag_first;
     free_.push_back(reinterpret_cast<char*>(e));
   }
@@ -172,6 +227,14 @@ char* stack_pool::alloc(worker* w) {
     if (free_.empty()) grow_locked();
     slot = free_.back();
     free_.pop_back();
+  }
+  if (reinterpret_cast<uintptr_t>(slot) & tag_unarmed) [[unlikely]] {
+    // Once per slot: guard markers stay through give-backs and reuse. If the
+    // kernel cannot allocate the page table, the slot falls back to the gap
+    // and canary of unguarded slots.
+    uintptr_t e = reinterpret_cast<uintptr_t>(slot) & ~tag_unarmed;
+    if (::madvise(untag(slot), zone_bytes, madv_guard_install) != 0) e &= ~tag_guarded;
+    slot = reinterpret_cast<char*>(e);
   }
 #ifdef CPRIME_ASAN_FIBERS
   // Frames that ended without returning (an exit by a switch) may leave
@@ -247,6 +310,8 @@ void stack_pool::give_back(char* tagged, bool deep) noexcept {
   // TSan keeps the history of memory given back with madvise, and the next
   // coroutine on this slot would race with it (fiber_prepare maps afresh
   // only the pages still resident). A fresh mapping makes TSan forget it.
+  // It would drop guard markers too, but [lo, line) holds none: the zone
+  // lies below lo (stack_pool_test checks the guard after a give-back).
   if (::mmap(lo, std::size_t(line - lo), PROT_READ | PROT_WRITE,
              MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) != MAP_FAILED)
     return;
