@@ -1,6 +1,6 @@
 // runtime/stack_pool.cpp — coroutine stacks: big lazily committed slabs.
 //
-// Layout. A slab is one mmap(MAP_NORESERVE) of a leading PROT_NONE page and
+// Layout. A slab is one mmap(MAP_NORESERVE) of a leading guard page and
 // `count` slots of slot_size bytes each; nothing is committed until touched.
 // A slot, from low to high addresses:
 //
