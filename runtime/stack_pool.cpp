@@ -1,6 +1,6 @@
 // runtime/stack_pool.cpp — coroutine stacks: big lazily committed slabs.
 //
-// Layout. A slab is one mmap(MAP_NORESERVE) of a leading guard page and
+// Layout. A slab is one mmap(MAP_NORESERVE) of a leading PROT_NONE page and
 // `count` slots of slot_size bytes each; nothing is committed until touched.
 // A slot, from low to high addresses:
 //
@@ -13,20 +13,24 @@
 // (2 MiB of address) serves about two stacks, so a shallow parked coroutine
 // costs its top page plus ~2 KiB of page table.
 //
-// The zone. Every slot's zone faults where the kernel allows it: since Linux
-// 6.13 madvise(MADV_GUARD_INSTALL) puts guard markers in the page tables of
-// an existing mapping without splitting it, so a guard costs no mapping and
-// no memory (its page-table entries sit next to the neighbour's resident top
-// page, in a page-table page that page needs anyway). An overflow, or a frame
-// of up to 64 KiB that jumps past the stack's end, faults there and
-// overflow.cpp reports it before anything below the zone is written. Guard
-// markers survive MADV_DONTNEED, and give_back() never touches the zone.
+// The zone. Every slot's zone faults where the kernel allows it. The first
+// guarded_budget() slots of the process (vm.max_map_count / 8, whole slabs)
+// get a PROT_NONE zone: it splits the slab's mapping (two more mappings per
+// slot), which vm.max_map_count (65530) allows only for some slots. Past
+// them, since Linux 6.13, madvise(MADV_GUARD_INSTALL) puts guard markers in
+// the page tables of the existing mapping without splitting it: no mapping
+// and no memory (the markers sit beside the neighbour's resident top page,
+// in a page-table page that page needs anyway). PROT_NONE comes first
+// because gdb's gcore skips unreadable mappings but stops copying a readable
+// one at the first page it cannot read: a program with fewer live
+// coroutines than the budget keeps complete core files. An overflow, or a
+// frame of up to 64 KiB that jumps past the stack's end, faults in either
+// kind of zone and overflow.cpp reports it before anything below the zone is
+// written. Guard markers survive MADV_DONTNEED, and give_back() never
+// touches the zone.
 //
-// Older kernels (madvise says EINVAL) get the earlier scheme: a PROT_NONE
-// zone splits the mapping (two more mappings per slot), and
-// vm.max_map_count (65530) allows that only for some slots, so guarded
-// slabs are made until guarded_budget() slots exist in the process; later
-// slabs leave the zone as an untouched read-write gap, and:
+// Past the budget on older kernels (madvise says EINVAL), the zone is an
+// untouched read-write gap, and:
 //   - slot i's zone sits on the top zone of slot i-1, whose two highest
 //     words hold a canary (one cache line; that page is resident anyway);
 //   - every switch away from a coroutine checks its saved stack pointer
@@ -35,7 +39,7 @@
 //     reported at the next switch or at exit. Until then it writes the gap,
 //     which belongs to nobody; one past the gap writes the neighbour's top
 //     page and is caught by the canary — after the damage.
-// Slot 0 of every slab sits on the slab's leading guard page.
+// Slot 0 of every slab sits on the slab's leading PROT_NONE page.
 //
 // Giving memory back. A slot freed by an exited coroutine keeps its top
 // keep_bytes resident (the next coroutine uses them at once); the pages below
@@ -168,28 +172,30 @@ void stack_pool::grow_locked() {
   char* map = static_cast<char*>(m);
   ::madvise(map, bytes, MADV_NOHUGEPAGE);  // a huge page would commit 2 MiB per touched stack
   slab s{map, bytes, map + page, count, false, false};
-  // Guard regions: the slab's leading page now, each slot's zone when the
-  // slot is first handed out (alloc, tag_unarmed).
-  if (guard_regions() && ::madvise(map, page, madv_guard_install) == 0) s.guarded = true;
-  bool regions = s.guarded;
-  if (!regions) {
-    ::mprotect(map, page, PROT_NONE);
-    std::size_t before = g_guarded_slots.fetch_add(count, std::memory_order_relaxed);
-    if (before + count <= guarded_budget()) {
-      s.guarded = s.budgeted = true;
-      for (std::size_t i = 0; i < count; ++i) {
-        if (::mprotect(s.base + i * slot_size_, zone_bytes, PROT_NONE) != 0) {
-          // Out of mappings (the program uses many): a slab is guarded as a
-          // whole or not at all, so undo and use canaries for all its slots.
-          for (std::size_t j = 0; j < i; ++j)
-            ::mprotect(s.base + j * slot_size_, zone_bytes, PROT_READ | PROT_WRITE);
-          s.guarded = s.budgeted = false;
-          break;
-        }
+  // PROT_NONE zones while the process-wide budget lasts: gdb's gcore skips
+  // unreadable mappings but gives up on the rest of a readable one at the
+  // first page it cannot read, so a guard region costs a core file the
+  // stacks above it. Past the budget, guard regions (each slot's zone when
+  // the slot is first handed out: tag_unarmed); without them, the gap and
+  // canary.
+  ::mprotect(map, page, PROT_NONE);
+  std::size_t before = g_guarded_slots.fetch_add(count, std::memory_order_relaxed);
+  if (before + count <= guarded_budget()) {
+    s.guarded = s.budgeted = true;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (::mprotect(s.base + i * slot_size_, zone_bytes, PROT_NONE) != 0) {
+        // Out of mappings (the program uses many): a slab is guarded as a
+        // whole or not at all.
+        for (std::size_t j = 0; j < i; ++j)
+          ::mprotect(s.base + j * slot_size_, zone_bytes, PROT_READ | PROT_WRITE);
+        s.guarded = s.budgeted = false;
+        break;
       }
     }
-    if (!s.budgeted) g_guarded_slots.fetch_sub(count, std::memory_order_relaxed);
   }
+  if (!s.budgeted) g_guarded_slots.fetch_sub(count, std::memory_order_relaxed);
+  bool regions = !s.guarded && guard_regions();
+  if (regions) s.guarded = true;
 #ifdef CPRIME_ASAN_FIBERS
   register_roots(s);
 #endif
