@@ -17,11 +17,36 @@
 // start, bypassing no initialization. In a #define body the labels are GNU
 // local labels (`__label__`), so the macro may be used twice in a function.
 //
+// An arm `_ = cprime::after(d) =>` (or `::cprime::after(d)`: the operand is
+// exactly that call) becomes
+// `::cprime::select_case N(::cprime::select_after(d))`: a deadline, no channel.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Lower.h"
 
 namespace cprime {
+
+/// afterParen returns the `(` of an after arm's `cprime::after(…)` operand
+/// when that call is the whole operand, else -1.
+static int afterParen(const SelectArm &A, const TokenBuffer &T) {
+  if (A.Kind != SelectArm::Discard)
+    return -1;
+  int I = A.OperandBegin;
+  if (T.is(I, clang::tok::coloncolon))
+    ++I;
+  if (!T.isWord(I, "cprime") || !T.is(I + 1, clang::tok::coloncolon) ||
+      !T.isWord(I + 2, "after") || !T.is(I + 3, clang::tok::l_paren))
+    return -1;
+  int Depth = 0;
+  for (int J = I + 3; J <= A.OperandLast; ++J) {
+    if (T.isOpen(J))
+      ++Depth;
+    else if (T.isClose(J) && --Depth == 0)
+      return J == A.OperandLast && J > I + 4 ? I + 3 : -1;
+  }
+  return -1;
+}
 
 void lowerSelect(const SelectNode &N, const TokenBuffer &Toks, Emitter &E) {
   std::string Name = "__cprime_sel" + std::to_string(N.Number);
@@ -59,6 +84,14 @@ void lowerSelect(const SelectNode &N, const TokenBuffer &Toks, Emitter &E) {
                          CaseName(A) + "(",
                      N.Keyword);
       E.dropGap(A.OperandBegin);
+      if (int Paren = afterParen(A, Toks); Paren >= 0) {
+        // `[::]cprime::after` → `::cprime::select_after`; `(d)` stays.
+        for (int I = A.OperandBegin; I < Paren - 1; ++I) {
+          E.remove(I);
+          E.dropGap(I + 1);
+        }
+        E.replace(Paren - 1, {"::cprime::select_after"});
+      }
       std::vector<Piece> Arrow{"); " + Open};
       std::string Take = " " + CaseName(A) + ".take();";
       switch (A.Kind) {

@@ -21,10 +21,14 @@
 //     last chan_release if pins == 0, else by the owner of the last pin.
 //
 // Lock order: select takes several channel locks in address order; every
-// other path holds at most one channel lock. Timer callbacks (after, ticker)
-// take a channel lock under the timer lock, so nothing here calls add_timer
-// or cancel_timer with a channel lock held. wake() is called after the lock
-// is released whenever the code allows, to keep critical sections short.
+// other path holds at most one channel lock. A timer's lock is a leaf (its
+// callbacks run without it), so timers are armed with a channel lock held.
+// wake() is called after the lock is released whenever the code allows, to
+// keep critical sections short.
+//
+// after()/ticker() channels own their timer (chan_core::timer): the last
+// handle's release cancels it (waiting out a callback in flight) and frees
+// both at once, however far the deadline.
 #include <algorithm>
 #include <cstring>
 #include <new>
@@ -36,6 +40,16 @@
 #include "cprime/detail/tsan.hpp"
 
 namespace cprime::detail {
+
+// chan_timer is the timer of an after()/ticker() channel. Its callbacks only
+// try_send; the channel outlives them (chan_last_ref cancels the timer first).
+struct chan_timer {
+  timer t;
+  chan_core* c;
+  clock::duration period;  // ticker; zero for after
+  clock::time_point next;
+};
+
 
 void chan_lock::lock_slow() noexcept {
   // Spin with exponential backoff (1, 2, 4 … 16 pauses between looks) for
@@ -141,13 +155,6 @@ void on_deadline(void* arg) noexcept {
   }
 }
 
-// abandon() retires a waiter that was never parked on: if the timer or a
-// canceller claimed it meanwhile, its wake is consumed by park(), so nothing
-// refers to w once abandon() returns.
-void abandon(waiter& w) noexcept {
-  if (!w.try_claim()) park(w, nullptr, nullptr);
-}
-
 // wait_nil() is an operation on the nil channel: it never proceeds.
 chan_status wait_nil(chan_wait wait, clock::time_point deadline) {
   if (wait == chan_wait::never) return chan_status::would_block;
@@ -155,10 +162,10 @@ chan_status wait_nil(chan_wait wait, clock::time_point deadline) {
   for (;;) {
     waiter w;
     w.reason = "chan nil";
-    timer_id t{};
-    if (wait == chan_wait::until) t = add_timer(deadline, &on_deadline, &w);
+    timer t;
+    if (wait == chan_wait::until) arm_timer(t, deadline, &on_deadline, &w);
     park(w, nullptr, nullptr);
-    if (t) cancel_timer(t);
+    if (wait == chan_wait::until && w.fired != waiter::timed_out) cancel_timer(t);
     if (w.fired == waiter::cancelled) throw_cancelled();
     if (w.fired == waiter::timed_out) return chan_status::timed_out;
   }
@@ -233,25 +240,15 @@ chan_status run_single(chan_core* c, void* elem, chan_wait wait, clock::time_poi
     return chan_status::timed_out;
   }
   waiter w;
-  timer_id t{};
-  if (wait == chan_wait::until) {
-    // The timer is armed without the channel lock (lock order), so try once
-    // more after re-locking: the operation may have become possible.
-    c->lock.unlock();
-    t = add_timer(deadline, &on_deadline, &w);
-    c->lock.lock();
-    s = op(c, elem, &wk);
-    if (s != chan_status::would_block) {
-      c->lock.unlock();
-      if (wk) wk->wake();
-      cancel_timer(t);
-      abandon(w);
-      return s;
-    }
-  }
+  // One timer, armed only once the operation must wait (on this worker's
+  // wheel, under the channel lock: the wheel's lock is a leaf), cancelled
+  // when the operation completes first.
+  timer t;
+  const bool timed = wait == chan_wait::until;
+  if (timed) arm_timer(t, deadline, &on_deadline, &w);
 
   w.reason = is_send ? "chan send" : "chan recv";
-  if (!t) w.set_lock_only();  // no timer, no select: only lock holders claim w
+  if (!timed) w.set_lock_only();  // no timer, no select: only lock holders claim w
   chan_node n;
   n.w = &w;
   n.core = c;
@@ -263,7 +260,8 @@ chan_status run_single(chan_core* c, void* elem, chan_wait wait, clock::time_poi
   // Order is important here: n is on the queue before park() releases the
   // lock, and park() releases it only once a wake can no longer be lost.
   park(w, &unlock_core, c);
-  if (t) cancel_timer(t);
+  // A timer that claimed w is done with it once park() returned.
+  if (timed && w.fired != waiter::timed_out) cancel_timer(t);
   // Completed by an operation or close: n is unlinked and unpinned.
   if (w.fired >= 0) return n.ok ? chan_status::ok : chan_status::closed;
   // Timed out or cancelled: another operation may have unlinked n (skipping
@@ -290,6 +288,13 @@ chan_core* chan_make(const elem_ops* ops, std::size_t cap) {
 
 void chan_last_ref(chan_core* c) noexcept {
   tsan_hidden hide;
+  if (chan_timer* t = c->timer) {
+    // after()/ticker(): no handle remains, so nobody can receive; stop the
+    // timer (a callback in flight finishes first) and free it now.
+    cancel_timer(t->t);
+    delete t;
+    c->timer = nullptr;
+  }
   c->lock.lock();
   bool pinned = c->pins > 0;
   c->orphaned = pinned;
@@ -401,7 +406,6 @@ std::size_t chan_size(chan_core* c) noexcept {
   return n;
 }
 
-// after/ticker timers: callbacks run under the timer lock and only try_send.
 namespace {
 
 void send_now(chan_core* c) noexcept CPRIME_CHAN_NO_TSA {
@@ -413,31 +417,16 @@ void send_now(chan_core* c) noexcept CPRIME_CHAN_NO_TSA {
   if (wk) wk->wake();
 }
 
-void after_fire(void* arg) noexcept {
-  auto* c = static_cast<chan_core*>(arg);
-  send_now(c);
-  chan_release(c);
-}
-
-struct ticker_state {
-  chan_core* c;  // one reference, held by the ticker
-  clock::duration period;
-  clock::time_point next;
-};
+void after_fire(void* arg) noexcept { send_now(static_cast<chan_timer*>(arg)->c); }
 
 void ticker_fire(void* arg) noexcept {
-  auto* t = static_cast<ticker_state*>(arg);
-  // refs == 1: only the ticker refers to the channel; nobody can receive.
-  if (t->c->closed.load(std::memory_order_acquire) || t->c->refs.load(std::memory_order_acquire) == 1) {
-    chan_release(t->c);
-    delete t;
-    return;
-  }
+  auto* t = static_cast<chan_timer*>(arg);
+  if (t->c->closed.load(std::memory_order_acquire)) return;  // stopped; freed with the channel
   send_now(t->c);
   clock::time_point now = clock::now();
   t->next += t->period;
   if (t->next <= now) t->next += ((now - t->next) / t->period + 1) * t->period;  // drop missed ticks
-  add_timer(t->next, &ticker_fire, t);
+  arm_timer(t->t, t->next, &ticker_fire, t);
 }
 
 }  // namespace
@@ -454,8 +443,9 @@ time_channel after(std::chrono::nanoseconds d) {
     detail::send_now(c);
     return ch;
   }
-  detail::chan_retain(c);
-  detail::add_timer(clock::now() + d, &detail::after_fire, c);
+  auto* t = new detail::chan_timer{{}, c, {}, clock::now() + d};
+  c->timer = t;
+  detail::arm_timer(t->t, t->next, &detail::after_fire, t);
   return ch;
 }
 
@@ -464,9 +454,9 @@ time_channel ticker(std::chrono::nanoseconds d) {
   if (d <= d.zero()) throw std::invalid_argument("cprime::ticker: non-positive period");
   detail::chan_core* c = detail::chan_make(&detail::elem_ops_for<clock::time_point>, 1);
   time_channel ch(detail::adopt_t{}, c);
-  detail::chan_retain(c);
-  auto* t = new detail::ticker_state{c, d, clock::now() + d};
-  detail::add_timer(t->next, &detail::ticker_fire, t);
+  auto* t = new detail::chan_timer{{}, c, d, clock::now() + d};
+  c->timer = t;
+  detail::arm_timer(t->t, t->next, &detail::ticker_fire, t);
   return ch;
 }
 

@@ -215,7 +215,7 @@ void run_fiber(worker* w, fiber* f) noexcept {
   f->state.store(fiber_state::done, std::memory_order_relaxed);
   worker* w = this_worker();  // not t.data: f may have moved to another worker
   w->sw = switch_record{after::exit, f};
-  switch_to(w, w->rt->pick_local(w));
+  switch_to(w, w->rt->pick_next(w));
   __builtin_unreachable();
 }
 

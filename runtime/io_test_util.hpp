@@ -46,8 +46,9 @@ class io_workers : public ::testing::TestWithParam<int> {
 template <class F>
 bool run_with_deadline(std::chrono::milliseconds d, F&& body) {
   detail::cancel_node* node = detail::cancel_node::make(detail::current_cancel_node());
-  const detail::timer_id t = detail::add_timer(
-      detail::clock::now() + d, [](void* n) { static_cast<detail::cancel_node*>(n)->cancel(); }, node);
+  detail::timer t;
+  detail::arm_timer(
+      t, detail::clock::now() + d, [](void* n) { static_cast<detail::cancel_node*>(n)->cancel(); }, node);
   bool hit = false;
   try {
     detail::run_in_node(node, body);

@@ -110,9 +110,10 @@ void pause_for(std::chrono::milliseconds d) {
   }
   detail::waiter w;
   w.reason = "accept backoff";
-  detail::timer_id id = detail::add_timer(clock::now() + d, &on_sleep_timer, &w);
+  detail::timer t;
+  detail::arm_timer(t, clock::now() + d, &on_sleep_timer, &w);
   detail::park(w, nullptr, nullptr);
-  detail::cancel_timer(id);
+  if (w.fired != detail::waiter::timed_out) detail::cancel_timer(t);
   if (w.fired == detail::waiter::cancelled) detail::throw_cancelled();
 }
 

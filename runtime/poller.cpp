@@ -353,14 +353,16 @@ io_result park_on(poll_desc* d, io_dir dir, io_wait& n, clock::time_point deadli
   waiter& w = *n.w;
   w.reason = dir == io_dir::read ? "io read" : "io write";
   link(d, dir, &n);
-  timer_id tid{};
-  if (deadline != no_deadline) tid = add_timer(deadline, &on_timeout, &w);
+  timer tm;
+  const bool timed = deadline != no_deadline;
+  if (timed) arm_timer(tm, deadline, &on_timeout, &w);
   // A coroutine parked on I/O can be woken from outside the process: keep the
   // deadlock detector quiet while it waits.
   io_waiters().fetch_add(1, std::memory_order_acq_rel);
   park(w, &spinlock::unlock_fn, &d->mu);
   io_waiters().fetch_sub(1, std::memory_order_acq_rel);
-  if (tid) cancel_timer(tid);
+  // A timer that claimed w is done with it once park() returned.
+  if (timed && w.fired != waiter::timed_out) cancel_timer(tm);
   d->mu.lock();
   unlink(d, dir, &n);
   d->mu.unlock();

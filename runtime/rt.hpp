@@ -57,6 +57,7 @@ struct worker;
 class stack_pool;
 struct fiber;
 struct thread_ctx;
+struct timer_wheel;
 
 // waiter_access reaches waiter's private fields for the runtime.
 struct waiter_access {
@@ -157,6 +158,10 @@ struct alignas(64) worker {
   uint32_t runnext_streak = 0;
   uint32_t lifo_streak = 0;
   uint64_t next_id = 0, id_end = 0;  // this worker's block of coroutine ids
+  timer_wheel* wheel = nullptr;  // this worker's timers (timer.cpp); the pointer is immutable
+  uint32_t timer_tick = 0;       // picks since the wheel was last looked at
+  bool firing_timers = false;    // in run_timers()/help_timers(): wakes go to timer_woken
+  std::vector<fiber*> timer_woken;  // coroutines woken by the timers being fired
   uint32_t ring_stale = 0;  // non-fresh entries in the ring, an overestimate (pick_local)
   std::atomic<bool> fifo_due{false};  // set by the monitor (retake), cleared by the owner
   uint64_t rng = 0;
@@ -366,6 +371,14 @@ class runtime_impl {
   // and flags a worker whose ring head did not move (fifo_due).
   void retake() noexcept;
   void reset_spinning(worker* w) noexcept;
+  // run_timers() fires w's due timers (every timer_check_every calls, or
+  // now); help_timers() fires other workers' due timers. True if any fired.
+  bool run_timers(worker* w, bool now) noexcept;
+  bool help_timers(worker* self) noexcept;
+  int64_t earliest_timer() noexcept;
+  void wake_batch(worker* w) noexcept;
+  fiber* pick_next(worker* w) noexcept;  // pick_local(), or null when a timer is due  // min of every worker wheel's next event
+  static constexpr uint32_t timer_check_every = 16;
 
   std::string name_;
   std::size_t max_blocking_;
@@ -439,7 +452,16 @@ void register_runtime(runtime_impl* rt);
 bool retake_stuck_runnext() noexcept;
 void unregister_runtime(runtime_impl* rt);
 
-// timer.cpp: the process-wide timer/monitor thread.
+// timer.cpp: timing wheels and the monitor thread.
+// wheel_acquire()/wheel_retire() give a worker its wheel and take it back
+// (armed timers move to the process wheel). wheel_run() fires what is due at
+// now_ns (false if nothing fired, or another thread is driving it);
+// wheel_next_ns() is a lower bound of its next event (INT64_MAX: none).
+timer_wheel* wheel_acquire();
+void wheel_retire(timer_wheel* w) noexcept;
+bool wheel_run(timer_wheel* w, int64_t now_ns) noexcept;
+int64_t wheel_next_ns(const timer_wheel* w) noexcept;
+int64_t now_ns() noexcept;  // steady clock, ns
 void monitor_ensure_started();
 void monitor_poke() noexcept;
 bool timers_pending() noexcept;

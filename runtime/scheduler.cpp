@@ -235,13 +235,18 @@ runtime_impl::runtime_impl(std::size_t workers, std::size_t blocking, std::strin
     w->index = static_cast<unsigned>(i);
     w->rng = 0x9E3779B97F4A7C15ull * (i + 1);
     w->stack_cache.reserve(80);
+    w->timer_woken.reserve(64);
     w->seen_runs.assign(workers, 0);
+    w->wheel = wheel_acquire();
     workers_.push_back(w);
   }
 }
 
 runtime_impl::~runtime_impl() {
-  for (worker* w : workers_) delete w;
+  for (worker* w : workers_) {
+    wheel_retire(w->wheel);
+    delete w;
+  }
   for (auto& p : big_stacks_) delete p.load(std::memory_order_relaxed);
 }
 
@@ -564,10 +569,79 @@ void runtime_impl::reset_spinning(worker* w) noexcept {
   if (nspinning_.fetch_sub(1, std::memory_order_seq_cst) == 1) wakep();
 }
 
+// run_timers() fires w's due timers. The clock is read only when the wheel
+// holds a timer, and (unless `now`) only every timer_check_every picks: a
+// deadline that nearly never fires must not cost a clock read per switch.
+// What the callbacks wake lands on w's own queues.
+bool runtime_impl::run_timers(worker* w, bool now) noexcept {
+  if (!now && ++w->timer_tick < timer_check_every) return false;
+  w->timer_tick = 0;
+  const int64_t nx = wheel_next_ns(w->wheel);
+  if (nx == INT64_MAX) return false;
+  const int64_t t = now_ns();
+  if (t < nx) return false;
+  w->firing_timers = true;
+  const bool fired = wheel_run(w->wheel, t);
+  w->firing_timers = false;
+  wake_batch(w);
+  return fired;
+}
+
+// pick_next() is pick_local() for a coroutine switching away (park, yield,
+// exit): coroutine-to-coroutine switches never pass through find_runnable(),
+// so every timer_check_every of them look at the wheel, and when a timer is
+// due, go to the scheduler context (find_runnable() fires it first).
+fiber* runtime_impl::pick_next(worker* w) noexcept {
+  if (++w->timer_tick >= timer_check_every) {
+    w->timer_tick = 0;
+    const int64_t nx = wheel_next_ns(w->wheel);
+    if (nx != INT64_MAX && now_ns() >= nx) return nullptr;
+  }
+  return pick_local(w);
+}
+
+// wake_batch() makes the coroutines the timers just woke runnable, latest
+// deadline first: each takes runnext and pushes the previous one onto the
+// ring's tail, where LIFO picks take them, so they run in deadline order and
+// ahead of older queued work (Go readies timer wakes into runnext too); a
+// ring full of unstarted spawns cannot starve them.
+void runtime_impl::wake_batch(worker* w) noexcept {
+  for (auto it = w->timer_woken.rbegin(); it != w->timer_woken.rend(); ++it) ready(*it, true);
+  w->timer_woken.clear();
+}
+
+// help_timers() fires the due timers of the other workers' wheels (an owner
+// busy in one coroutine for long does not reach its scheduling points);
+// called by a worker about to sleep. Go's findrunnable does the same.
+bool runtime_impl::help_timers(worker* self) noexcept {
+  bool fired = false;
+  int64_t t = 0;
+  for (worker* v : workers_) {
+    if (v == self) continue;
+    const int64_t nx = wheel_next_ns(v->wheel);
+    if (nx == INT64_MAX) continue;
+    if (t == 0) t = now_ns();
+    if (t < nx) continue;
+    self->firing_timers = true;
+    fired |= wheel_run(v->wheel, t);
+    self->firing_timers = false;
+    wake_batch(self);
+  }
+  return fired;
+}
+
+int64_t runtime_impl::earliest_timer() noexcept {
+  int64_t m = INT64_MAX;
+  for (worker* v : workers_) m = std::min(m, wheel_next_ns(v->wheel));
+  return m;
+}
+
 fiber* runtime_impl::find_runnable(worker* w) {
   const std::size_t n = workers_.size();
+  bool timers_now = true;
   for (;;) {
     if (stopping_.load(std::memory_order_acquire)) return nullptr;
+    run_timers(w, std::exchange(timers_now, false));
     if (fiber* f = pick_local(w)) return f;
     if (fiber* f = global_take(w)) return f;
     // Ready I/O, without blocking (Go's netpoll(0) in findrunnable): what it
@@ -617,6 +691,9 @@ fiber* runtime_impl::find_runnable(worker* w) {
       if (found) continue;
     }
 
+    // Before sleeping: this worker's due timers, then the others'.
+    if (run_timers(w, true) || help_timers(w)) continue;
+
     bool poll = false;
     {
       std::lock_guard g(idle_mu_);
@@ -657,14 +734,46 @@ fiber* runtime_impl::find_runnable(worker* w) {
       // Someone already took us off the idle list; its wake is on the way
       // (the eventfd when we poll: the epoll_wait below returns at once).
     }
+    // An idle worker sleeps until the runtime's next timer event (any
+    // worker's wheel, as Go's pollUntil: a busy or descheduled owner's due
+    // timers are fired by whoever is idle): the poll owner folds it into
+    // epoll_wait's timeout, the others into the futex wait.
+    timers_now = true;
     if (poll) {
       // poll_woken() takes us off the idle list before the events are
       // dispatched, so the wakes they make see this worker busy.
-      poll_ready(-1, &runtime_impl::poll_woken, w);
+      int timeout_ms = -1;
+      if (const int64_t nx = earliest_timer(); nx != INT64_MAX) {
+        const int64_t d = nx - now_ns();
+        timeout_ms = d <= 0 ? 0 : static_cast<int>(std::min<int64_t>((d + 999999) / 1000000, 1 << 30));
+      }
+      poll_ready(timeout_ms, &runtime_impl::poll_woken, w);
       continue;
     }
     uint32_t v;
-    while ((v = w->wake_word.load(std::memory_order_acquire)) == 0) futex_wait(&w->wake_word, 0);
+    bool self_woken = false;
+    while ((v = w->wake_word.load(std::memory_order_acquire)) == 0) {
+      const int64_t nx = earliest_timer();
+      if (nx == INT64_MAX) {
+        futex_wait(&w->wake_word, 0);
+        continue;
+      }
+      if (now_ns() < nx) {
+        futex_wait_until(&w->wake_word, 0, std::chrono::steady_clock::time_point(std::chrono::nanoseconds(nx)));
+        continue;
+      }
+      // A timer is due: leave the idle list, unless a waker already took us
+      // off it (its wake_word store follows).
+      std::lock_guard g(idle_mu_);
+      if (w->idle) {
+        w->idle = false;
+        idle_.erase(std::find(idle_.begin(), idle_.end(), w));
+        nidle_.fetch_sub(1, std::memory_order_seq_cst);
+        self_woken = true;
+        break;
+      }
+    }
+    if (self_woken) continue;
     if (v == 2) w->spinning = true;  // counted in nspinning_ by the waker
   }
 }
@@ -796,8 +905,12 @@ std::size_t runtime_impl::known_threads() noexcept { return workers_.size() + bl
 
 void runtime_impl::retake() noexcept {
   bool stuck = false;
+  const int64_t now = now_ns();
   for (worker* v : workers_) {
     const uint64_t r = v->runs.load(std::memory_order_relaxed);
+    // A wheel whose deadline passed a tick ago while its owner did not
+    // switch: an idle worker fires it (help_timers()).
+    if (workers_.size() > 1 && r == v->retake_runs && wheel_next_ns(v->wheel) < now - 1000000) stuck = true;
     if (workers_.size() > 1 && r == v->retake_runs &&
         (v->runnext.load(std::memory_order_acquire) != nullptr ||
          v->tail.load(std::memory_order_acquire) != v->head.load(std::memory_order_acquire)))
@@ -878,9 +991,15 @@ namespace {
 inline void ready_next(fiber* f) noexcept {
   f->state.store(fiber_state::runnable, std::memory_order_relaxed);
   worker* w = this_worker();
-  if (w && w->rt == f->rt && !w->runnext.load(std::memory_order_relaxed)) {
-    w->runnext.store(f, std::memory_order_release);
-    return;
+  if (w && w->rt == f->rt) {
+    if (w->firing_timers) {
+      w->timer_woken.push_back(f);  // made runnable by wake_batch()
+      return;
+    }
+    if (!w->runnext.load(std::memory_order_relaxed)) {
+      w->runnext.store(f, std::memory_order_release);
+      return;
+    }
   }
   f->rt->ready(f, true);
 }
@@ -999,7 +1118,7 @@ __attribute__((flatten)) void park_fiber(fiber* f, waiter& w, void (*unlock)(voi
   worker* wk = this_worker();
   wk->parks.store(wk->parks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   wk->sw = switch_record{after::park, f, &w, unlock, arg};
-  fiber* next = wk->rt->stopping() ? nullptr : wk->rt->pick_local(wk);
+  fiber* next = wk->rt->stopping() ? nullptr : wk->rt->pick_next(wk);
   switch_to(wk, next);
   // Resumed, possibly on another worker.
   f->reason.store(nullptr, std::memory_order_relaxed);
@@ -1035,8 +1154,11 @@ namespace {
 }
 }  // namespace
 
+// Whoever sees its cancellation marks its node observed (the timeout block
+// reports a deadline only if it interrupted something, see finish_timeout).
 __attribute__((noinline)) bool cancel_requested() noexcept {
   if (!cancelled_here()) return false;
+  if (cancel_node* n = current_ctx()->node) n->note_observed();
   tsan_cancel_observed();  // race detector: the cancel() happens before
   return true;
 }
@@ -1045,15 +1167,13 @@ __attribute__((noinline)) bool cancel_requested() noexcept {
 // (detail/tsan.hpp); inside a runtime entry point's hidden stretch the
 // stretch takes it as the exception leaves.
 void throw_cancelled() {
+  if (cancel_node* n = current_ctx()->node) n->note_observed();
   tsan_cancel_observed();
   throw cprime::cancelled();
 }
 
 __attribute__((noinline)) void throw_if_cancelled() {
-  if (cancelled_here()) {
-    tsan_cancel_observed();
-    throw cprime::cancelled();
-  }
+  if (cancelled_here()) throw_cancelled();
 }
 
 void yield_current() noexcept {
@@ -1065,7 +1185,7 @@ void yield_current() noexcept {
   worker* w = this_worker();
   tsan_hide_begin();  // a yield orders nothing (tsan.hpp)
   w->sw = switch_record{after::yield, f};
-  switch_to(w, w->rt->pick_local(w));
+  switch_to(w, w->rt->pick_next(w));
   tsan_hide_end();
 }
 

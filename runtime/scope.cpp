@@ -7,13 +7,15 @@
 //     under mu_, and the joiner re-takes mu_ before it returns, so the scope
 //     (on the joiner's stack) outlives every access.
 //   - deadline_timer: the timer callback touches the scope only until
-//     cancel_timer() returns in disarm(); hit_ is written only there.
+//     cancel_timer() returns in disarm(); hit_ is written only there. The
+//     timer lives in the deadline_timer (the caller's frame): a deadline
+//     that does not hit allocates and frees nothing.
 //   - token_scope: the bridge callback on the caller's node is unregistered
 //     before the bridged node's reference is dropped.
 //
 // Lock order: a node's mu_ (a cancel callback runs under it) before the
-// bridged node's mu_ (token_scope::bridge cancels it). The timer lock before
-// node locks (deadline_timer::fire cancels a node).
+// bridged node's mu_ (token_scope::bridge cancels it). Timer callbacks run
+// with no timer lock held (deadline_timer::fire cancels a node).
 #include <cstdio>
 #include <exception>
 #include <mutex>
@@ -144,7 +146,13 @@ bool scope_core::finish_timeout(bool hit) {
     interrupted = saw_cancel_;
   }
   if (e) std::rethrow_exception(e);
-  if (hit) return true;
+  // The deadline counts only if it interrupted something: a body and
+  // children that never saw the cancellation (no suspension point threw
+  // cprime::cancelled, cancel_requested() never said so) ran to completion
+  // and did their work, even if the deadline passed meanwhile
+  // (docs/timeout.md). Whoever saw it marked the node (note_observed), and
+  // every child has finished, so the flag is final here.
+  if (hit) return interrupted || node_->observed();
   if (interrupted) throw cancelled();
   return false;
 }
@@ -153,7 +161,10 @@ bool scope_core::finish_timeout(bool hit) {
 
 deadline_timer::deadline_timer(scope_core& sc, clock::time_point when) : sc_(&sc) {
   tsan_hidden hide;
-  if (when != clock::time_point::max()) id_ = add_timer(when, &fire, this);
+  if (when != clock::time_point::max()) {
+    armed_ = true;
+    arm_timer(t_, when, &fire, this);
+  }
 }
 
 deadline_timer::~deadline_timer() { disarm(); }
@@ -170,9 +181,9 @@ void deadline_timer::fire(void* self) noexcept {
 
 bool deadline_timer::disarm() noexcept {
   tsan_hidden hide;
-  if (id_) {
-    cancel_timer(id_);
-    id_ = timer_id{};
+  if (armed_) {
+    cancel_timer(t_);
+    armed_ = false;
   }
   return hit_.load(std::memory_order_acquire);
 }

@@ -17,6 +17,11 @@
 //   pass 4  woken: unlink the nodes that are still queued, one channel at a
 //           time; the fired arm's node was unlinked by its claimer
 //
+// After arms (`_ = cprime::after(d) =>`, select_case<after_arm>) have no
+// channel: pass 2 fires one whose deadline passed; pass 3 arms one timer for
+// the earliest of them on the select's waiter, cancelled when a channel arm
+// fires first. A select whose channel arm is ready never touches a timer.
+//
 // Invariants:
 //   - While the select is parked, every live arm has exactly one node linked
 //     on its channel, all pointing to one waiter; the first operation (or
@@ -112,6 +117,22 @@ struct retry_pins {
   }
 };
 
+// select_timer claims the parked select for its earliest after arm.
+struct select_timer {
+  timer t;
+  waiter* w = nullptr;
+  int index = -1;
+};
+
+void select_timer_fire(void* arg) noexcept {
+  auto* st = static_cast<select_timer*>(arg);
+  waiter* w = st->w;
+  if (w->try_claim()) {
+    w->fired = st->index;
+    w->wake();  // the select may return at once: st is not touched after this
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -161,9 +182,22 @@ int select_run_hidden(select_arm* const* arms, std::size_t n, bool has_default, 
     // pass 2: lock all, poll.
     lock_all(ls);
     bool live = false;
+    int timer_arm = -1;  // the earliest after arm, first in poll order on ties
+    clock::time_point now{};
     for (std::size_t k = 0; k < n; ++k) {
       uint32_t i = order[k];
       select_arm* a = arms[i];
+      if (a->timed) {
+        if (now == clock::time_point{}) now = clock::now();
+        if (a->deadline <= now) {
+          unlock_all(ls);
+          a->result = chan_status::ok;
+          return static_cast<int>(i);
+        }
+        live = true;
+        if (timer_arm < 0 || a->deadline < arms[timer_arm]->deadline) timer_arm = static_cast<int>(i);
+        continue;
+      }
       if (!a->core) continue;
       waiter* wk = nullptr;
       chan_status s = a->is_send ? send_locked(a->core, a->elem, &wk) : recv_locked(a->core, a->elem, &wk);
@@ -206,17 +240,28 @@ int select_run_hidden(select_arm* const* arms, std::size_t n, bool has_default, 
         a->pinned = true;
       }
     }
+    // One timer for the earliest after arm (the wheel's lock is a leaf, so
+    // it is armed with the channel locks held).
+    select_timer st;
+    if (timer_arm >= 0 && arms[timer_arm]->deadline == clock::time_point::max()) timer_arm = -1;  // never
+    if (timer_arm >= 0) {
+      st.w = &w;
+      st.index = timer_arm;
+      arm_timer(st.t, arms[timer_arm]->deadline, &select_timer_fire, &st);
+    }
     // Order is important here: every node is queued before park() releases
     // the locks, and park() releases them only once a wake cannot be lost.
     park(w, &unlock_all_cb, &ls);
+    int fired = w.fired;
+    // A timer that claimed w is done with it once park() returned.
+    if (timer_arm >= 0 && fired != timer_arm) cancel_timer(st.t);
 
     // pass 4: dequeue from the rest. The fired node was unlinked and
     // unpinned by its claimer; on a retry the pins stay for the re-run.
-    int fired = w.fired;
     bool retry = fired == select_retry;
     for (std::size_t i = 0; i < n; ++i) {
       select_arm* a = arms[i];
-      if (!a->core || a->result != chan_status::would_block) continue;
+      if (a->timed || !a->core || a->result != chan_status::would_block) continue;
       if (static_cast<int>(i) == fired) {
         a->pinned = false;
         continue;
@@ -238,7 +283,7 @@ int select_run_hidden(select_arm* const* arms, std::size_t n, bool has_default, 
       continue;
     }
     select_arm* a = arms[fired];
-    a->result = a->node.ok ? chan_status::ok : chan_status::closed;
+    a->result = a->timed || a->node.ok ? chan_status::ok : chan_status::closed;
     return fired;
   }
 }

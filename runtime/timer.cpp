@@ -1,70 +1,217 @@
-// runtime/timer.cpp — the process-wide timer heap and its thread, which also
-// serves as the runtime's monitor (SIGQUIT dumps, deadlock probes, and every
-// 10 ms while a runtime exists: the stuck-runnext retake and LIFO fairness).
+// runtime/timer.cpp — hierarchical timing wheels (one per worker, one for the
+// process) and the monitor thread, which drives the process wheel and also
+// serves SIGQUIT dumps, deadlock probes and, every 10 ms while a runtime
+// exists, retake() (stuck runnext, LIFO fairness, overdue worker wheels).
 //
-// Invariants (guard: timers::mu, except where noted):
-//   - heap and index hold the same armed timers; a timer leaves both before
-//     its callback runs, and the callback runs with mu held, so
-//     cancel_timer() (which takes mu) returns only when the callback is not
-//     running and will not run.
-//   - A callback may call add_timer()/cancel_timer() for other timers: the
-//     monitor thread marks itself in_callback and those calls skip the lock
-//     it already holds.
-//   - word (futex) changes whenever the earliest deadline moves earlier or
-//     the monitor must look at something; the monitor reads it under mu
-//     before sleeping, so no poke is lost.
+// The wheel is the Linux kernel's / Tokio's: 6 levels of 64 slots; a slot of
+// level L spans 64^L ticks of 2^16 ns (65.5 µs), so level 0 covers 4.2 ms,
+// level 2 (a 1 s deadline) 17 s, level 5 about 52 days; farther timers wait
+// on an overflow list. A timer sits in the slot of the highest level at
+// which its deadline differs from `elapsed`; when elapsed reaches the start
+// of a slot above level 0, the slot's timers cascade down; a level-0 slot's
+// timers fire. Arm and cancel are O(1) (link/unlink plus a bitmap bit); a
+// timer cancelled before it gets near its deadline (the common case: a
+// deadline that did not hit) never cascades.
+//
+// Invariants (guard: the wheel's mu):
+//   - A timer is linked in exactly the slot (level, slot) its fields name
+//     iff state == armed; occupied[L] has bit s iff slots[L][s] is non-empty.
+//   - Every armed timer of level L < 6 has the same bits above 6(L+1) as
+//     elapsed and a larger level-L digit (level 0: larger or equal), so the
+//     lowest non-empty level holds the next event, at the start of its
+//     lowest occupied slot; overflow timers are in a later 2^36-tick block.
+//   - next_ns is a lower bound of the earliest event (a cancel leaves it
+//     early; the driver then finds nothing due and recomputes it).
+//   - At most one thread drives a wheel (driving); it pops a due timer,
+//     marks it fired and running, and calls fn without the lock. After that
+//     call it never touches the timer again (fn may free it). cancel_timer()
+//     unlinks an armed timer and then waits while running == the timer, so
+//     when it returns fn is not running and will not run.
+//   - A callback that re-arms its own timer re-arms it on the wheel that is
+//     firing it (so a cancel waits on the right `running`).
+//   - home changes only under the old and new wheels' locks (arm, cancel,
+//     retire); cancel re-checks it after locking.
+//
+// Lock order: a worker wheel's mu before the process wheel's (retire); no
+// other lock is taken under a wheel lock, and callbacks run without it, so
+// arm_timer/cancel_timer may be called with channel or node locks held.
 #include <signal.h>
 
-#include <map>
+#include <algorithm>
+#include <mutex>
 #include <thread>
-#include <unordered_map>
+#include <vector>
 
 #include "cprime/task.hpp"
 #include "rt.hpp"
 
 namespace cprime::detail {
+
 namespace {
 
-struct timer_entry {
-  void (*fn)(void*);
-  void* arg;
+constexpr unsigned tick_shift = 16;  // 65.536 µs
+constexpr unsigned level_bits = 6;
+constexpr unsigned nslots = 1u << level_bits;
+constexpr unsigned nlevels = 6;
+constexpr uint8_t overflow_level = nlevels;
+constexpr int64_t never = INT64_MAX;
+enum : uint8_t { st_idle = 0, st_armed = 1, st_fired = 2 };
+
+inline int64_t to_ns(clock::time_point t) noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+inline clock::time_point from_ns(int64_t ns) noexcept {
+  return clock::time_point(std::chrono::duration_cast<clock::duration>(std::chrono::nanoseconds(ns)));
+}
+// A deadline rounds up to a tick and fires once the clock's tick (rounded
+// down) reaches it: never early.
+inline uint64_t tick_ceil(clock::time_point t) noexcept {
+  if (t == clock::time_point::max()) return UINT64_MAX >> 1;
+  const int64_t ns = to_ns(t);
+  if (ns <= 0) return 0;
+  return (static_cast<uint64_t>(ns) + ((uint64_t{1} << tick_shift) - 1)) >> tick_shift;
+}
+inline uint64_t tick_floor(int64_t ns) noexcept { return ns <= 0 ? 0 : static_cast<uint64_t>(ns) >> tick_shift; }
+inline int64_t tick_ns(uint64_t tick) noexcept {
+  return tick >= (static_cast<uint64_t>(never) >> tick_shift) ? never : static_cast<int64_t>(tick << tick_shift);
+}
+
+inline void relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+}  // namespace
+
+struct timer_wheel {
+  spinlock mu;
+  uint64_t elapsed = 0;               // guarded by mu: the wheel's time, in ticks
+  uint64_t occupied[nlevels] = {};    // guarded by mu
+  timer* slots[nlevels][nslots] = {}; // guarded by mu
+  timer* overflow = nullptr;          // guarded by mu
+  uint64_t overflow_min = UINT64_MAX; // guarded by mu: lower bound of overflow deadlines
+  timer* running = nullptr;           // guarded by mu: the timer whose fn runs now
+  bool driving = false;               // guarded by mu
+  bool process = false;               // immutable: the process wheel (monitor-driven)
+  std::atomic<int64_t> next_ns{never};  // written under mu; read anywhere
+  std::atomic<uint32_t> count{0};       // armed timers; written under mu
+  timer_wheel* pool_next = nullptr;     // guarded by the pool mutex
 };
 
-struct timers {
-  std::mutex mu;
-  std::map<std::pair<clock::time_point, uint64_t>, timer_entry> heap;  // guarded by mu
-  std::unordered_map<uint64_t, clock::time_point> index;              // guarded by mu
-  uint64_t next_id = 1;                                               // guarded by mu
-  std::atomic<std::size_t> count{0};                                  // written under mu
-  std::atomic<uint32_t> word{0};
-  std::atomic<uint64_t> fires{0};
+namespace {
+
+// ---- wheel internals (mu held) ---------------------------------------------
+
+void link_at(timer_wheel* w, timer* t) noexcept {
+  const uint64_t when = t->when < w->elapsed ? w->elapsed : t->when;
+  const uint64_t masked = (w->elapsed ^ when) | (nslots - 1);
+  const unsigned level = (63 - __builtin_clzll(masked)) / level_bits;
+  timer** head;
+  if (level >= nlevels) {
+    t->level = overflow_level;
+    head = &w->overflow;
+    if (when < w->overflow_min) w->overflow_min = when;
+  } else {
+    t->level = static_cast<uint8_t>(level);
+    t->slot = static_cast<uint8_t>((when >> (level * level_bits)) & (nslots - 1));
+    head = &w->slots[level][t->slot];
+    w->occupied[level] |= uint64_t{1} << t->slot;
+  }
+  t->prev = nullptr;
+  t->next = *head;
+  if (*head) (*head)->prev = t;
+  *head = t;
+}
+
+void unlink_from(timer_wheel* w, timer* t) noexcept {
+  timer** head = t->level == overflow_level ? &w->overflow : &w->slots[t->level][t->slot];
+  if (t->prev)
+    t->prev->next = t->next;
+  else
+    *head = t->next;
+  if (t->next) t->next->prev = t->prev;
+  t->prev = t->next = nullptr;
+  if (t->level != overflow_level && !*head) w->occupied[t->level] &= ~(uint64_t{1} << t->slot);
+}
+
+// next_event() is the tick of the wheel's next event (a level-0 slot to fire,
+// a higher slot to cascade, the overflow to re-place), or UINT64_MAX.
+uint64_t next_event(const timer_wheel* w, unsigned* level, unsigned* slot) noexcept {
+  for (unsigned l = 0; l < nlevels; ++l) {
+    if (!w->occupied[l]) continue;
+    const unsigned s = static_cast<unsigned>(__builtin_ctzll(w->occupied[l]));
+    const unsigned shift = (l + 1) * level_bits;
+    const uint64_t block = w->elapsed >> shift << shift;
+    *level = l;
+    *slot = s;
+    return block + (uint64_t{s} << (l * level_bits));
+  }
+  if (w->overflow) {
+    *level = overflow_level;
+    const unsigned shift = nlevels * level_bits;
+    const uint64_t ev = w->overflow_min >> shift << shift;
+    return ev < w->elapsed ? w->elapsed : ev;
+  }
+  return UINT64_MAX;
+}
+
+void publish_next(timer_wheel* w) noexcept {
+  unsigned l, s;
+  const uint64_t ev = next_event(w, &l, &s);
+  w->next_ns.store(ev == UINT64_MAX ? never : tick_ns(ev), std::memory_order_release);
+}
+
+// ---- the process wheel, the pool, the monitor -------------------------------
+
+struct monitor_state {
+  std::atomic<uint32_t> word{0};  // futex: bumped when the monitor must look again
   std::atomic<bool> sigquit{false};
   std::thread thread;
 };
 
-thread_local bool tl_in_callback = false;  // the monitor runs a callback
-
-// in_callback() reads tl_in_callback through an opaque call: add_timer and
-// cancel_timer run on coroutines (sleep_until_point parks between them), and
-// an inlined read could reuse the thread-local address of the thread the
-// coroutine ran on before it parked (docs/runtime.md, thread-locals).
-[[gnu::noinline]] bool in_callback() noexcept {
-  asm volatile("" ::: "memory");
-  return tl_in_callback;
+monitor_state& M() {
+  static monitor_state* m = new monitor_state;  // leaked: the monitor outlives static destruction
+  return *m;
 }
 
-timers& T() {
-  static timers* t = new timers;  // leaked: the monitor outlives static destruction
-  return *t;
+timer_wheel* process_wheel() noexcept {
+  static timer_wheel* w = [] {
+    auto* p = new timer_wheel;  // leaked, like the monitor
+    p->process = true;
+    return p;
+  }();
+  return w;
 }
+
+// Worker wheels are pooled, never freed: a cancel_timer() racing with a
+// runtime's shutdown may still read a retired wheel's lock.
+std::mutex& pool_mu() {
+  static std::mutex* m = new std::mutex;
+  return *m;
+}
+timer_wheel* g_pool = nullptr;                  // guarded by pool_mu
+std::vector<timer_wheel*>* g_live = nullptr;    // guarded by pool_mu: wheels in use
+
+std::atomic<uint64_t> g_fires{0};
 
 std::once_flag g_started;
 std::atomic<bool> g_running{false};
 
+// The timer whose callback this thread runs, for arm_timer's re-arm rule.
+// Callbacks run on scheduler contexts and the monitor, never across a switch.
+thread_local timer* tl_firing = nullptr;
+[[gnu::noinline]] timer* firing_here() noexcept {
+  asm volatile("" ::: "memory");
+  return tl_firing;
+}
+
 void on_sigquit(int) {
-  T().sigquit.store(true, std::memory_order_relaxed);
-  T().word.fetch_add(1, std::memory_order_release);
-  futex_wake(&T().word, 1);
+  M().sigquit.store(true, std::memory_order_relaxed);
+  M().word.fetch_add(1, std::memory_order_release);
+  futex_wake(&M().word, 1);
 }
 
 void monitor_main() {
@@ -73,33 +220,25 @@ void monitor_main() {
   // whole life (it never exits). A timer firing orders nothing, as in Go: a
   // sleep, a deadline or cprime::after() carries no happens-before edge.
   tsan_hide_begin();
-  timers& t = T();
+  monitor_state& m = M();
+  timer_wheel* pw = process_wheel();
   constexpr auto probe_every = std::chrono::milliseconds(250);
   constexpr auto retake_every = std::chrono::milliseconds(10);
   auto next_probe = clock::time_point::max();
   auto next_retake = clock::time_point::min();
   bool watching = false;
-  std::unique_lock lk(t.mu);
   for (;;) {
+    // Order is important here: the word is read before the wheel runs, so an
+    // arm that moves the process wheel's next event earlier after this point
+    // (it bumps the word) makes the wait below return at once.
+    const uint32_t seq = m.word.load(std::memory_order_acquire);
     auto now = clock::now();
-    while (!t.heap.empty() && t.heap.begin()->first.first <= now) {
-      auto it = t.heap.begin();
-      timer_entry e = it->second;
-      t.index.erase(it->first.second);
-      t.heap.erase(it);
-      t.count.store(t.heap.size(), std::memory_order_release);
-      tl_in_callback = true;
-      e.fn(e.arg);
-      tl_in_callback = false;
-      t.fires.fetch_add(1, std::memory_order_release);
-    }
-    auto deadline = t.heap.empty() ? clock::time_point::max() : t.heap.begin()->first.first;
-    bool idle_timers = t.heap.empty();
-    uint32_t seq = t.word.load(std::memory_order_acquire);
-    lk.unlock();
+    wheel_run(pw, to_ns(now));
+    const int64_t nx = pw->next_ns.load(std::memory_order_acquire);
+    auto deadline = nx == never ? clock::time_point::max() : from_ns(nx);
 
-    if (t.sigquit.exchange(false, std::memory_order_relaxed)) on_sigquit_dump();
-    if (idle_timers && g_parked_threads.load(std::memory_order_acquire) > 0) {
+    if (m.sigquit.exchange(false, std::memory_order_relaxed)) on_sigquit_dump();
+    if (!timers_pending() && g_parked_threads.load(std::memory_order_acquire) > 0) {
       if (next_probe == clock::time_point::max()) next_probe = now + probe_every;
       if (now >= next_probe) {
         if (deadlock_probe()) {
@@ -113,8 +252,9 @@ void monitor_main() {
     } else {
       next_probe = clock::time_point::max();
     }
-    // Go's sysmon: a runnext left behind a coroutine that keeps its worker
-    // gets an idle worker to steal it (runtime_impl::retake).
+    // Go's sysmon: a runnext left behind a coroutine that keeps its worker,
+    // or a wheel whose busy owner let a deadline pass, gets an idle worker
+    // (runtime_impl::retake).
     // Not watching yet: a runtime registered since (its poke woke us) must
     // start the ticks now, not when the last unwatched deadline passes.
     if (now >= next_retake || !watching) {
@@ -123,18 +263,137 @@ void monitor_main() {
       next_retake = now + retake_every;
     }
     if (watching) deadline = std::min(deadline, next_retake);
-    futex_wait_until(&t.word, seq, deadline);
-    lk.lock();
+    futex_wait_until(&m.word, seq, deadline);
   }
 }
 
 }  // namespace
 
+// ---- driving ----------------------------------------------------------------
+
+bool wheel_run(timer_wheel* w, int64_t now_ns) noexcept {
+  // Hidden (detail/tsan.hpp): the wheel is the runtime's, and a timer firing
+  // orders nothing, as in Go.
+  tsan_hidden hide;
+  const uint64_t now = tick_floor(now_ns);
+  w->mu.lock();
+  if (w->driving) {
+    w->mu.unlock();
+    return false;
+  }
+  w->driving = true;
+  bool fired = false;
+  for (;;) {
+    unsigned l = 0, s = 0;
+    const uint64_t ev = next_event(w, &l, &s);
+    if (ev > now) break;
+    if (ev > w->elapsed) w->elapsed = ev;
+    if (l == overflow_level) {
+      timer* list = std::exchange(w->overflow, nullptr);
+      w->overflow_min = UINT64_MAX;
+      while (timer* t = list) {
+        list = t->next;
+        link_at(w, t);
+      }
+      continue;
+    }
+    if (l > 0) {
+      // Cascade: every timer of the slot now differs from elapsed below l.
+      timer* list = std::exchange(w->slots[l][s], nullptr);
+      w->occupied[l] &= ~(uint64_t{1} << s);
+      while (timer* t = list) {
+        list = t->next;
+        link_at(w, t);
+      }
+      continue;
+    }
+    // The earliest of the slot first: overdue timers (deadline before the
+    // wheel's time when placed or cascaded) share one slot. O(slot length).
+    timer* t = w->slots[0][s];
+    for (timer* c = t->next; c; c = c->next)
+      if (c->when < t->when) t = c;
+    unlink_from(w, t);
+    t->state = st_fired;
+    w->count.store(w->count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    w->running = t;
+    void (*fn)(void*) = t->fn;
+    void* arg = t->arg;
+    w->mu.unlock();
+    tl_firing = t;
+    fn(arg);  // may free t
+    tl_firing = nullptr;
+    g_fires.fetch_add(1, std::memory_order_relaxed);
+    fired = true;
+    w->mu.lock();
+    w->running = nullptr;
+  }
+  if (now > w->elapsed) w->elapsed = now;
+  publish_next(w);
+  w->driving = false;
+  w->mu.unlock();
+  return fired;
+}
+
+int64_t wheel_next_ns(const timer_wheel* w) noexcept { return w->next_ns.load(std::memory_order_acquire); }
+
+int64_t now_ns() noexcept { return to_ns(clock::now()); }
+
+timer_wheel* wheel_acquire() {
+  tsan_hidden hide;
+  std::lock_guard g(pool_mu());
+  timer_wheel* w = g_pool;
+  if (w)
+    g_pool = w->pool_next;
+  else
+    w = new timer_wheel;
+  if (!g_live) g_live = new std::vector<timer_wheel*>;
+  g_live->push_back(w);
+  w->mu.lock();
+  w->elapsed = tick_floor(now_ns());
+  w->mu.unlock();
+  return w;
+}
+
+void wheel_retire(timer_wheel* w) noexcept {
+  tsan_hidden hide;
+  // Timers still armed here belong to no coroutine of the stopped runtime
+  // (it has none left) but to channels (after, ticker) and plain threads'
+  // objects: they move to the process wheel, which the monitor drives.
+  timer_wheel* pw = process_wheel();
+  bool earlier = false;
+  w->mu.lock();
+  pw->mu.lock();
+  auto move = [&](timer* list) {
+    while (timer* t = list) {
+      list = t->next;
+      t->home.store(pw, std::memory_order_release);
+      link_at(pw, t);
+      pw->count.store(pw->count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      earlier = true;
+    }
+  };
+  for (unsigned l = 0; l < nlevels; ++l)
+    for (unsigned s = 0; s < nslots; ++s) move(std::exchange(w->slots[l][s], nullptr));
+  move(std::exchange(w->overflow, nullptr));
+  for (auto& o : w->occupied) o = 0;
+  w->overflow_min = UINT64_MAX;
+  w->count.store(0, std::memory_order_relaxed);
+  w->next_ns.store(never, std::memory_order_release);
+  if (earlier) publish_next(pw);
+  pw->mu.unlock();
+  w->mu.unlock();
+  if (earlier) monitor_poke();
+  std::lock_guard g(pool_mu());
+  if (g_live) g_live->erase(std::remove(g_live->begin(), g_live->end(), w), g_live->end());
+  w->pool_next = g_pool;
+  g_pool = w;
+}
+
 void monitor_ensure_started() {
   std::call_once(g_started, [] {
-    timers& t = T();
-    t.thread = std::thread(monitor_main);
-    t.thread.detach();
+    monitor_state& m = M();
+    m.thread = std::thread(monitor_main);
+    m.thread.detach();
     g_running.store(true, std::memory_order_release);
     install_signal_handlers(&on_sigquit);  // SIGQUIT policy: dump.cpp
   });
@@ -142,48 +401,98 @@ void monitor_ensure_started() {
 
 void monitor_poke() noexcept {
   if (!g_running.load(std::memory_order_acquire)) return;
-  T().word.fetch_add(1, std::memory_order_release);
-  futex_wake(&T().word, 1);
+  M().word.fetch_add(1, std::memory_order_release);
+  futex_wake(&M().word, 1);
 }
 
-bool timers_pending() noexcept { return T().count.load(std::memory_order_acquire) != 0; }
-std::size_t timers_armed() noexcept { return T().count.load(std::memory_order_relaxed); }
-std::atomic<uint64_t>& timer_fires() noexcept { return T().fires; }
+bool timers_pending() noexcept { return timers_armed() != 0; }
+std::size_t timers_armed() noexcept {
+  tsan_hidden hide;  // the wheels are the runtime's (detail/tsan.hpp)
+  std::size_t n = process_wheel()->count.load(std::memory_order_acquire);
+  std::lock_guard g(pool_mu());
+  if (g_live)
+    for (timer_wheel* w : *g_live) n += w->count.load(std::memory_order_acquire);
+  return n;
+}
+std::atomic<uint64_t>& timer_fires() noexcept { return g_fires; }
 std::size_t monitor_threads() noexcept { return g_running.load(std::memory_order_acquire) ? 1 : 0; }
 
-timer_id add_timer(clock::time_point when, void (*fn)(void*), void* arg) {
-  tsan_hidden hide;  // the timer heap is the runtime's (detail/tsan.hpp)
-  monitor_ensure_started();
-  timers& t = T();
-  std::unique_lock lk(t.mu, std::defer_lock);
-  const bool nested = in_callback();
-  if (!nested) lk.lock();
-  uint64_t id = t.next_id++;
-  auto it = t.heap.emplace(std::make_pair(when, id), timer_entry{fn, arg}).first;
-  t.index.emplace(id, when);
-  t.count.store(t.heap.size(), std::memory_order_release);
-  if (it == t.heap.begin() && !nested) {
-    // Order is important here: bump the word under mu; the monitor reads it
-    // under mu before sleeping until the old earliest deadline.
-    t.word.fetch_add(1, std::memory_order_release);
-    futex_wake(&t.word, 1);
+// ---- arm / cancel -------------------------------------------------------------
+
+void arm_timer(timer& t, clock::time_point when, void (*fn)(void*), void* arg) noexcept {
+  tsan_hidden hide;  // the wheels are the runtime's (detail/tsan.hpp)
+  timer_wheel* w;
+  timer_wheel* h = t.home.load(std::memory_order_acquire);
+  if (h && firing_here() == &t) {
+    w = h;  // a callback re-arming itself: stay where `running` names it
+  } else if (worker* k = this_worker()) {
+    w = k->wheel;
+  } else {
+    monitor_ensure_started();
+    w = process_wheel();
   }
-  return timer_id{id};
+  // A fired timer's home may still name another wheel (cancel clears it):
+  // moving it needs that wheel's lock too, so take them in turn.
+  if (h && h != w) {
+    h->mu.lock();
+    while (h->running == &t) {  // its callback still returning elsewhere
+      h->mu.unlock();
+      relax();
+      h->mu.lock();
+    }
+    t.home.store(nullptr, std::memory_order_relaxed);
+    h->mu.unlock();
+  }
+  w->mu.lock();
+  t.fn = fn;
+  t.arg = arg;
+  t.when = tick_ceil(when);
+  t.state = st_armed;
+  t.home.store(w, std::memory_order_release);
+  link_at(w, &t);
+  w->count.store(w->count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  bool earlier = false;
+  // The deadline's own tick will do as the next event: at that time every
+  // event before it (the cascades that bring t down) is due too.
+  const int64_t ev = tick_ns(t.when < w->elapsed ? w->elapsed : t.when);
+  if (ev < w->next_ns.load(std::memory_order_relaxed)) {
+    w->next_ns.store(ev, std::memory_order_release);
+    earlier = true;
+  }
+  w->mu.unlock();
+  // A worker wheel is driven by its owner, who is the caller (it looks at
+  // its wheel before it sleeps) or a helper firing this very timer.
+  if (earlier && w->process) monitor_poke();
 }
 
-bool cancel_timer(timer_id id) noexcept {
+bool cancel_timer(timer& t) noexcept {
   tsan_hidden hide;
-  if (!id) return false;
-  timers& t = T();
-  std::unique_lock lk(t.mu, std::defer_lock);
-  const bool nested = in_callback();
-  if (!nested) lk.lock();
-  auto it = t.index.find(id.value);
-  if (it == t.index.end()) return false;
-  t.heap.erase(std::make_pair(it->second, id.value));
-  t.index.erase(it);
-  t.count.store(t.heap.size(), std::memory_order_release);
-  return true;
+  for (;;) {
+    timer_wheel* h = t.home.load(std::memory_order_acquire);
+    if (!h) return false;
+    h->mu.lock();
+    if (t.home.load(std::memory_order_relaxed) != h) {  // retired to the process wheel
+      h->mu.unlock();
+      continue;
+    }
+    bool removed = false;
+    for (;;) {
+      if (t.state == st_armed) {
+        unlink_from(h, &t);
+        t.state = st_idle;
+        h->count.store(h->count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+        removed = true;
+      }
+      if (h->running != &t) break;
+      // Its callback runs on the driving thread; it may re-arm t here.
+      h->mu.unlock();
+      relax();
+      h->mu.lock();
+    }
+    t.home.store(nullptr, std::memory_order_relaxed);
+    h->mu.unlock();
+    return removed;
+  }
 }
 
 // ---- sleep ---------------------------------------------------------------
@@ -204,12 +513,13 @@ void sleep_until_point(clock::time_point when) {
   if (when <= clock::now()) return;
   waiter w(true);
   w.reason = "sleep";
-  timer_id id = add_timer(when, &wake_sleeper, &w);
+  timer t;
+  arm_timer(t, when, &wake_sleeper, &w);
   park(w, nullptr, nullptr);
-  if (w.fired == waiter::cancelled) {
-    cancel_timer(id);
-    throw_cancelled();
-  }
+  // The timer claimed w (fired == 0): its callback touches nothing after
+  // wake(), which park() waited for, so t may go. Otherwise disarm it.
+  if (w.fired != 0) cancel_timer(t);
+  if (w.fired == waiter::cancelled) throw_cancelled();
 }
 
 }  // namespace cprime::detail

@@ -123,7 +123,10 @@ class scope_core {
   void finish_parallel();
   // finish_timeout(hit) ends a timeout block likewise, `hit` = its own
   // deadline passed first: rethrows the first error; else returns true if
-  // hit; else throws cprime::cancelled if interrupted; else returns false.
+  // hit and the block was interrupted (a member saw the cancellation: a
+  // suspension point threw cprime::cancelled or cancel_requested() returned
+  // true); else throws cprime::cancelled if interrupted by an
+  // enclosing cancellation; else returns false (the block completed).
   bool finish_timeout(bool hit);
 
  private:
@@ -214,7 +217,8 @@ class deadline_timer {
  private:
   static void fire(void* self) noexcept;
   scope_core* sc_;
-  timer_id id_;
+  timer t_;
+  bool armed_ = false;
   std::atomic<bool> hit_{false};  // written by the timer callback
 };
 
@@ -333,8 +337,14 @@ class scope : public detail::spawner<scope> {
   using detail::spawner<scope>::spawn_blocking;
 
   // is_cancelled() is true once the block was cancelled (an error, its
-  // deadline, or an enclosing cancellation).
-  bool is_cancelled() const noexcept { return core_.node()->is_cancelled(); }
+  // deadline, or an enclosing cancellation). Seeing true counts as noticing
+  // the cancellation (a timeout block then reports its deadline).
+  bool is_cancelled() const noexcept {
+    detail::cancel_node* n = core_.node();
+    if (!n->is_cancelled()) return false;
+    n->note_observed();
+    return true;
+  }
 
  private:
   friend class detail::spawner<scope>;
@@ -387,8 +397,10 @@ std::invoke_result_t<F&, scope&> parallel(F&& fn) {
 // When the deadline passes first, the block's node is cancelled: fn and every
 // task it spawned get cprime::cancelled at their next suspension point (a
 // coroutine already parked is woken); once all have finished, timeout returns
-// true, having consumed that cancelled. It returns false when everything
-// finished before the deadline. Deadlines nest: an enclosing block whose
+// true, having consumed that cancelled. It returns false when everything ran
+// to completion — before the deadline, or after it without ever reaching a
+// suspension point that observed it (the work was done: `else` does not
+// run). Deadlines nest: an enclosing block whose
 // deadline comes first cancels this one too, and then this call throws
 // cprime::cancelled for the enclosing timeout to consume. The first real
 // error is rethrown as in parallel.

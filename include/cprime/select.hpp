@@ -8,7 +8,7 @@
 //   cprime::typed_case a(jobs.recv());        // `int x = jobs.recv() =>`
 //   cprime::select_case b(ctl.recv());        // `auto s = ctl.recv() =>`
 //   cprime::select_case c(out.send(v));       // `auto r = out.send(v) =>`
-//   cprime::select_case d(cprime::after(1s)); // `_ = cprime::after(1s) =>`
+//   cprime::select_case d(cprime::select_after(1s)); // `_ = cprime::after(1s) =>`
 //   switch (cprime::select(cprime::no_default, a, b, c, d)) {
 //     case 0: { int x = a.take(); use(x); break; }
 //     case 1: { std::optional<Msg> s = b.take(); if (!s) stop(); break; }
@@ -27,11 +27,16 @@
 // cprime::channel_closed — also while parked, when the last channel that
 // could fire closes.
 //
+// A `_ = cprime::after(d) =>` arm is lowered to select_case(select_after(d)): a deadline taken on entry, like
+// the operand it replaces, with no channel behind it (a select_case over
+// after()'s channel behaves the same, but allocates one).
+//
 // Known to the rewriter (rewriter/LowerSelect.cpp): the names select_case,
-// typed_case, select, no_default, with_default and take(). Changes here must
-// also be made there and in docs/lowering.md.
+// typed_case, select_after, select, no_default, with_default and take().
+// Changes here must also be made there and in docs/lowering.md.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -52,6 +57,25 @@ struct with_default_t {
 };
 inline constexpr no_default_t no_default{};
 inline constexpr with_default_t with_default{};
+
+// after_arm is an after arm's deadline (see select_after()).
+struct after_arm {
+  std::chrono::steady_clock::time_point deadline;
+};
+
+// select_after(d) is the arm `_ = cprime::after(d) =>`: ready once d has
+// passed from now (d <= 0: at once). Saturates: a deadline past the clock's
+// range never fires.
+template <class Rep, class Period>
+after_arm select_after(std::chrono::duration<Rep, Period> d) noexcept {
+  using clock = std::chrono::steady_clock;
+  const auto now = clock::now();
+  if (d <= d.zero()) return {now};
+  if (std::chrono::duration<long double, std::nano>(d) >=
+      std::chrono::duration<long double, std::nano>(clock::time_point::max() - now))
+    return {clock::time_point::max()};
+  return {now + std::chrono::ceil<clock::duration>(d)};
+}
 
 namespace detail {
 // select_access lets select() reach the select_arm inside each case.
@@ -122,6 +146,28 @@ class select_case<send_op<T>> {
   T item_;
   detail::select_arm arm_;
 };
+
+// select_case<after_arm> is an after arm: it fires once its deadline has
+// passed and no other arm fired first. take() is its deadline (what Go's
+// time.After would deliver, give or take the lateness).
+template <>
+class select_case<after_arm> {
+ public:
+  explicit select_case(after_arm a) noexcept {
+    arm_.timed = true;
+    arm_.deadline = a.deadline;
+  }
+  select_case(const select_case&) = delete;
+  select_case& operator=(const select_case&) = delete;
+
+  std::chrono::steady_clock::time_point take() const noexcept { return arm_.deadline; }
+
+ private:
+  friend struct detail::select_access;
+  detail::select_arm arm_;
+};
+
+select_case(after_arm) -> select_case<after_arm>;
 
 template <class T>
 select_case(recv_op<T>) -> select_case<recv_op<T>>;

@@ -66,6 +66,16 @@ class cancel_node {
   // callable from any coroutine, plain thread or timer callback.
   void cancel() noexcept;
   bool is_cancelled() const noexcept { return cancelled_.load(std::memory_order_acquire); }
+
+  // note_observed() records that a member saw the cancellation (a suspension
+  // point threw cprime::cancelled, or cancel_requested() returned true), on
+  // this node and its ancestors; observed() reads it. A timeout block uses it
+  // to tell a deadline that interrupted work from one that passed unnoticed.
+  void note_observed() noexcept {
+    for (cancel_node* n = this; n && !n->observed_.load(std::memory_order_relaxed); n = n->parent_)
+      n->observed_.store(true, std::memory_order_relaxed);
+  }
+  bool observed() const noexcept { return observed_.load(std::memory_order_relaxed); }
   cancel_node* parent() const noexcept { return parent_; }
 
   // add_callback(cb) registers cb to run at cancel(); returns false (and does
@@ -84,6 +94,7 @@ class cancel_node {
   cancel_node() = default;
   std::atomic<int> refs_{1};
   std::atomic<bool> cancelled_{false};
+  std::atomic<bool> observed_{false};
   cancel_node* parent_ = nullptr;       // immutable; holds a reference
   cancel_node* first_child_ = nullptr;  // guarded by mu_
   cancel_node* prev_sibling_ = nullptr; // guarded by parent_->mu_

@@ -86,6 +86,7 @@ class CPRIME_CHAN_CAPABILITY("mutex") chan_lock {
 };
 
 struct chan_core;
+struct chan_timer;  // runtime/channel.cpp: the timer of an after()/ticker() channel
 
 // chan_node is one blocked operation on one channel (Go's sudog): a single
 // send or receive, or one arm of a parked select. It lives on the blocked
@@ -151,6 +152,7 @@ struct alignas(64) chan_core {
   // owner that drops the last pin then frees the core.
   uint32_t pins CPRIME_CHAN_GUARDED_BY(lock) = 0;
   bool orphaned CPRIME_CHAN_GUARDED_BY(lock) = false;
+  chan_timer* timer = nullptr;  // after()/ticker(): set once before publication
   const elem_ops* ops;                              // immutable
   std::size_t cap;                                  // immutable
   std::size_t slot_size;                            // immutable: size rounded to align
@@ -257,7 +259,9 @@ void chan_tsan_end(chan_core* c, bool is_send, chan_status s) noexcept;
 
 // select_arm is one arm of a select, as the select.hpp templates fill it in.
 struct select_arm {
-  chan_core* core = nullptr;  // null: nil channel, never ready
+  chan_core* core = nullptr;  // null: nil channel, never ready (unless timed)
+  bool timed = false;         // an after arm: ready at `deadline`, no channel
+  clock::time_point deadline{};
   void* elem = nullptr;       // send: the item; recv: raw storage for the item
   bool is_send = false;
   bool typed = false;         // recv arm disabled once closed and drained

@@ -18,7 +18,7 @@ void arms(cprime::channel<int> a, cprime::channel<int> b, cprime::channel<int> o
       out.send(v + 1) => {}
 // CHECK: {{^}}[[@LINE-1]]:      ::cprime::select_case __cprime_sel1_4(out.send(v + 1)); if (false) { __cprime_sel1_l4: {} goto __cprime_sel1_end; }
       _ = cprime::after(1s) => { late(); }
-// CHECK: {{^}}[[@LINE-1]]:      ::cprime::select_case __cprime_sel1_5(cprime::after(1s)); if (false) { __cprime_sel1_l5: { late(); } goto __cprime_sel1_end; }
+// CHECK: {{^}}[[@LINE-1]]:      ::cprime::select_case __cprime_sel1_5(::cprime::select_after(1s)); if (false) { __cprime_sel1_l5: { late(); } goto __cprime_sel1_end; }
       _ = b.recv() => continue;
 // CHECK: {{^}}[[@LINE-1]]:      ::cprime::select_case __cprime_sel1_6(b.recv()); if (false) { __cprime_sel1_l6: continue; goto __cprime_sel1_end; }
       default => { idle(); }
