@@ -140,9 +140,9 @@ class poller {
   // set), and dispatches what it got; returns how many fd events it
   // dispatched. Any thread may call it, concurrently with others (each edge
   // goes to one caller).
-  int poll(int timeout_ms, void (*on_return)(void*), void* arg) noexcept {
+  int poll(int64_t timeout_ns, void (*on_return)(void*), void* arg) noexcept {
     epoll_event events[128];
-    const int n = ::epoll_wait(epfd_, events, 128, timeout_ms);
+    const int n = wait(events, 128, timeout_ns);
     polls_.fetch_add(1, std::memory_order_relaxed);
     if (on_return) on_return(arg);
     int fd_events = 0;
@@ -167,6 +167,23 @@ class poller {
     tick_word_.store(1, std::memory_order_release);
     futex_wake(&tick_word_, 1);
     thread_.join();
+  }
+
+  // wait() is epoll_wait with a timeout in nanoseconds (-1: none). A timer
+  // folded into the poll owner's wait needs better than epoll_wait's whole
+  // milliseconds (rounded up, a sleep of 1.1 ms would wake at 2 ms):
+  // epoll_pwait2 takes a timespec (Linux 5.11); on an older kernel the
+  // timeout is rounded up to milliseconds.
+  int wait(epoll_event* events, int max, int64_t timeout_ns) noexcept {
+    if (timeout_ns >= 0 && pwait2_.load(std::memory_order_relaxed)) {
+      const timespec ts{static_cast<time_t>(timeout_ns / 1000000000), static_cast<long>(timeout_ns % 1000000000)};
+      const int n = ::epoll_pwait2(epfd_, events, max, &ts, nullptr);
+      if (n >= 0 || errno != ENOSYS) return n;
+      pwait2_.store(false, std::memory_order_relaxed);
+    }
+    const int ms = timeout_ns < 0 ? -1
+                                  : static_cast<int>(std::min<int64_t>((timeout_ns + 999999) / 1000000, INT32_MAX));
+    return ::epoll_wait(epfd_, events, max, ms);
   }
 
   // wake() makes the blocked epoll_wait (if any) return.
@@ -251,6 +268,7 @@ class poller {
   std::mutex stop_mu_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> running_{false};  // the poller thread exists
+  std::atomic<bool> pwait2_{true};     // epoll_pwait2 available (wait())
   std::atomic<uint64_t> polls_{0};     // epoll_wait calls so far (any thread)
   std::atomic<uint32_t> tick_word_{0}; // futex the helper thread sleeps on
   std::atomic<poll_desc*> chunks_[max_chunks] = {};
@@ -538,12 +556,16 @@ void poller_stop() noexcept {
 }
 
 int poll_ready(int timeout_ms, void (*on_return)(void*), void* arg) noexcept {
+  return poll_ready_ns(timeout_ms < 0 ? -1 : int64_t{timeout_ms} * 1000000, on_return, arg);
+}
+
+int poll_ready_ns(int64_t timeout_ns, void (*on_return)(void*), void* arg) noexcept {
   poller* p = g_poller.load(std::memory_order_acquire);
   if (p == nullptr) {
     if (on_return) on_return(arg);
     return 0;
   }
-  return p->poll(timeout_ms, on_return, arg);
+  return p->poll(timeout_ns, on_return, arg);
 }
 
 bool poller_started() noexcept {

@@ -161,7 +161,8 @@ struct alignas(64) worker {
   timer_wheel* wheel = nullptr;  // this worker's timers (timer.cpp); the pointer is immutable
   uint32_t timer_tick = 0;       // picks since the wheel was last looked at
   bool firing_timers = false;    // in run_timers()/help_timers(): wakes go to timer_woken
-  std::vector<fiber*> timer_woken;  // coroutines woken by the timers being fired
+  // Coroutines woken by the timers being fired, with those timers' deadlines.
+  std::vector<std::pair<uint64_t, fiber*>> timer_woken;
   uint32_t ring_stale = 0;  // non-fresh entries in the ring, an overestimate (pick_local)
   std::atomic<bool> fifo_due{false};  // set by the monitor (retake), cleared by the owner
   uint64_t rng = 0;
@@ -372,8 +373,10 @@ class runtime_impl {
   void retake() noexcept;
   void reset_spinning(worker* w) noexcept;
   // run_timers() fires w's due timers (every timer_check_every calls, or
-  // now); help_timers() fires other workers' due timers. True if any fired.
-  bool run_timers(worker* w, bool now) noexcept;
+  // now); with batch, their wakes wait for the next wake_batch().
+  // help_timers() fires other workers' due timers, then wake_batch(). True if
+  // any fired.
+  bool run_timers(worker* w, bool now, bool batch = false) noexcept;
   bool help_timers(worker* self) noexcept;
   int64_t earliest_timer() noexcept;
   void wake_batch(worker* w) noexcept;
@@ -462,6 +465,10 @@ void wheel_retire(timer_wheel* w) noexcept;
 bool wheel_run(timer_wheel* w, int64_t now_ns) noexcept;
 int64_t wheel_next_ns(const timer_wheel* w) noexcept;
 int64_t now_ns() noexcept;  // steady clock, ns
+// firing_when() is the deadline (wheel ticks) of the timer whose callback this
+// thread runs, 0 outside a callback: wakes made by timers are readied in
+// deadline order (runtime_impl::wake_batch).
+uint64_t firing_when() noexcept;
 void monitor_ensure_started();
 void monitor_poke() noexcept;
 bool timers_pending() noexcept;

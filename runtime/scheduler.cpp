@@ -573,7 +573,7 @@ void runtime_impl::reset_spinning(worker* w) noexcept {
 // holds a timer, and (unless `now`) only every timer_check_every picks: a
 // deadline that nearly never fires must not cost a clock read per switch.
 // What the callbacks wake lands on w's own queues.
-bool runtime_impl::run_timers(worker* w, bool now) noexcept {
+bool runtime_impl::run_timers(worker* w, bool now, bool batch) noexcept {
   if (!now && ++w->timer_tick < timer_check_every) return false;
   w->timer_tick = 0;
   const int64_t nx = wheel_next_ns(w->wheel);
@@ -583,7 +583,7 @@ bool runtime_impl::run_timers(worker* w, bool now) noexcept {
   w->firing_timers = true;
   const bool fired = wheel_run(w->wheel, t);
   w->firing_timers = false;
-  wake_batch(w);
+  if (!batch) wake_batch(w);
   return fired;
 }
 
@@ -604,10 +604,15 @@ fiber* runtime_impl::pick_next(worker* w) noexcept {
 // deadline first: each takes runnext and pushes the previous one onto the
 // ring's tail, where LIFO picks take them, so they run in deadline order and
 // ahead of older queued work (Go readies timer wakes into runnext too); a
-// ring full of unstarted spawns cannot starve them.
+// ring full of unstarted spawns cannot starve them. A batch may hold the due
+// timers of several wheels (a late worker fires its own and the others'):
+// sorted by deadline first (stable: a wheel fires in deadline order already).
 void runtime_impl::wake_batch(worker* w) noexcept {
-  for (auto it = w->timer_woken.rbegin(); it != w->timer_woken.rend(); ++it) ready(*it, true);
-  w->timer_woken.clear();
+  auto& b = w->timer_woken;
+  if (b.size() > 1 && !std::is_sorted(b.begin(), b.end(), [](const auto& x, const auto& y) { return x.first < y.first; }))
+    std::stable_sort(b.begin(), b.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (auto it = b.rbegin(); it != b.rend(); ++it) ready(it->second, true);
+  b.clear();
 }
 
 // help_timers() fires the due timers of the other workers' wheels (an owner
@@ -625,8 +630,8 @@ bool runtime_impl::help_timers(worker* self) noexcept {
     self->firing_timers = true;
     fired |= wheel_run(v->wheel, t);
     self->firing_timers = false;
-    wake_batch(self);
   }
+  wake_batch(self);  // with what run_timers(self, true, true) just fired
   return fired;
 }
 
@@ -639,9 +644,18 @@ int64_t runtime_impl::earliest_timer() noexcept {
 fiber* runtime_impl::find_runnable(worker* w) {
   const std::size_t n = workers_.size();
   bool timers_now = true;
+  bool slept = false;
   for (;;) {
     if (stopping_.load(std::memory_order_acquire)) return nullptr;
-    run_timers(w, std::exchange(timers_now, false));
+    if (std::exchange(slept, false)) {
+      // Woken (often by the clock: the runtime's earliest timer, on any
+      // wheel): every wheel's due timers in one batch, in deadline order.
+      run_timers(w, true, true);
+      help_timers(w);
+      timers_now = false;
+    } else {
+      run_timers(w, std::exchange(timers_now, false));
+    }
     if (fiber* f = pick_local(w)) return f;
     if (fiber* f = global_take(w)) return f;
     // Ready I/O, without blocking (Go's netpoll(0) in findrunnable): what it
@@ -692,7 +706,9 @@ fiber* runtime_impl::find_runnable(worker* w) {
     }
 
     // Before sleeping: this worker's due timers, then the others'.
-    if (run_timers(w, true) || help_timers(w)) continue;
+    // One batch, so that wakes due on several wheels run in deadline order.
+    const bool own = run_timers(w, true, true);
+    if (help_timers(w) || own) continue;
 
     bool poll = false;
     {
@@ -738,16 +754,13 @@ fiber* runtime_impl::find_runnable(worker* w) {
     // worker's wheel, as Go's pollUntil: a busy or descheduled owner's due
     // timers are fired by whoever is idle): the poll owner folds it into
     // epoll_wait's timeout, the others into the futex wait.
-    timers_now = true;
+    slept = true;
     if (poll) {
       // poll_woken() takes us off the idle list before the events are
       // dispatched, so the wakes they make see this worker busy.
-      int timeout_ms = -1;
-      if (const int64_t nx = earliest_timer(); nx != INT64_MAX) {
-        const int64_t d = nx - now_ns();
-        timeout_ms = d <= 0 ? 0 : static_cast<int>(std::min<int64_t>((d + 999999) / 1000000, 1 << 30));
-      }
-      poll_ready(timeout_ms, &runtime_impl::poll_woken, w);
+      int64_t timeout_ns = -1;
+      if (const int64_t nx = earliest_timer(); nx != INT64_MAX) timeout_ns = std::max<int64_t>(nx - now_ns(), 0);
+      poll_ready_ns(timeout_ns, &runtime_impl::poll_woken, w);
       continue;
     }
     uint32_t v;
@@ -993,7 +1006,7 @@ inline void ready_next(fiber* f) noexcept {
   worker* w = this_worker();
   if (w && w->rt == f->rt) {
     if (w->firing_timers) {
-      w->timer_woken.push_back(f);  // made runnable by wake_batch()
+      w->timer_woken.emplace_back(firing_when(), f);  // made runnable by wake_batch()
       return;
     }
     if (!w->runnext.load(std::memory_order_relaxed)) {

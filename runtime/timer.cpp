@@ -4,9 +4,10 @@
 // exists, retake() (stuck runnext, LIFO fairness, overdue worker wheels).
 //
 // The wheel is the Linux kernel's / Tokio's: 6 levels of 64 slots; a slot of
-// level L spans 64^L ticks of 2^16 ns (65.5 µs), so level 0 covers 4.2 ms,
-// level 2 (a 1 s deadline) 17 s, level 5 about 52 days; farther timers wait
-// on an overflow list. A timer sits in the slot of the highest level at
+// level L spans 64^L ticks of 2^14 ns (16.4 µs), so level 0 covers 1 ms,
+// level 1 67 ms, level 2 (a 1 s deadline) 4.3 s, level 5 about 13 days;
+// farther timers wait on an overflow list. The tick bounds what the wheel
+// adds to a timer's lateness (a deadline is rounded up to the next tick). A timer sits in the slot of the highest level at
 // which its deadline differs from `elapsed`; when elapsed reaches the start
 // of a slot above level 0, the slot's timers cascade down; a level-0 slot's
 // timers fire. Arm and cancel are O(1) (link/unlink plus a bitmap bit); a
@@ -49,7 +50,7 @@ namespace cprime::detail {
 
 namespace {
 
-constexpr unsigned tick_shift = 16;  // 65.536 µs
+constexpr unsigned tick_shift = 14;  // 16.384 µs
 constexpr unsigned level_bits = 6;
 constexpr unsigned nslots = 1u << level_bits;
 constexpr unsigned nlevels = 6;
@@ -207,6 +208,15 @@ thread_local timer* tl_firing = nullptr;
   asm volatile("" ::: "memory");
   return tl_firing;
 }
+
+}  // namespace
+
+uint64_t firing_when() noexcept {
+  const timer* t = firing_here();
+  return t ? t->when : 0;
+}
+
+namespace {
 
 void on_sigquit(int) {
   M().sigquit.store(true, std::memory_order_relaxed);

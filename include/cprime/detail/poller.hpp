@@ -109,6 +109,9 @@ void poller_stop() noexcept;
 // if the poller never started. Safe beside other callers: each edge is
 // delivered to one caller.
 int poll_ready(int timeout_ms, void (*on_return)(void*) = nullptr, void* arg = nullptr) noexcept;
+// poll_ready_ns() is poll_ready() with the timeout in nanoseconds (-1: none);
+// the scheduler folds the next timer event into it.
+int poll_ready_ns(int64_t timeout_ns, void (*on_return)(void*) = nullptr, void* arg = nullptr) noexcept;
 
 // poller_threads() is 1 while the poller thread exists, else 0: the deadlock
 // detector counts it among the runtime's own threads.
