@@ -17,13 +17,15 @@ from collections import OrderedDict, defaultdict
 
 LINE = re.compile(r"^workload=(\S+) peer=(\S+) threads=(\d+) metric=(\S+) unit=(\S+)$")
 WORKLOADS = ["spawn", "pingpong", "mpmc", "select", "ring", "skynet", "idle", "echo",
-             "deadline", "select_timer", "recv_timeout", "sleepers",
+             "recv", "deadline", "select_timer", "recv_timeout", "sleepers",
              "compile-enabled", "compile-other"]
 PEERS = ["cprime", "go", "boostfiber", "tokio", "plain"]
 HIGHER_IS_BETTER = {"req/s"}
 # Targets (docs/bench-peers.md): the largest CPrime/Go time ratio allowed.
 HALF_GO = {"spawn", "pingpong", "ring", "select"}
 QUARTER_GO = {"deadline", "select_timer", "recv_timeout"}
+# ... and at most 3× CPrime's own `recv` (the same receive without a deadline).
+WITHOUT_DEADLINE = "recv"
 
 
 def vs_tokio(ratios, higher_is_better=False):
@@ -36,7 +38,7 @@ def vs_tokio(ratios, higher_is_better=False):
     return ["<Tokio " + ("met" if tk < 1 else "MISSED")]
 
 
-def target(workload, unit, ratios, values):
+def target(workload, unit, ratios, values, plain_recv=None):
     go, bf = ratios.get("go"), ratios.get("boostfiber")
     if workload == "idle" and unit == "KiB/coroutine":
         v = values.get("cprime")
@@ -67,6 +69,9 @@ def target(workload, unit, ratios, values):
         parts.append(f"≤{limit}×Go " + ("met" if go <= limit else "MISSED"))
     if bf is not None:
         parts.append("<BF " + ("met" if bf < 1 else "MISSED"))
+    if workload in QUARTER_GO and plain_recv and "cprime" in values:
+        r = values["cprime"] / plain_recv
+        parts.append(f"≤3×recv " + ("met" if r <= 3 else "MISSED") + f" ({r:.2f}×)")
     return ", ".join(parts + vs_tokio(ratios))
 
 
@@ -118,7 +123,8 @@ def build_rows(data, keys):
                 row.append(f"{ratios[p]:.2f}")
             else:
                 row.append("—")
-        row.append(target(w, u, ratios, med))
+        recv = data.get((WITHOUT_DEADLINE, u, t), {}).get("cprime")
+        row.append(target(w, u, ratios, med, statistics.median(recv) if recv else None))
         rows.append(row)
     return header, rows
 
