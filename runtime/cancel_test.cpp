@@ -123,14 +123,19 @@ TEST_P(TokenRt, WithTokenInterruptsTheCurrentCoroutineAndItsSpawns) {
   run([] {
     cancellation_token tok;
     std::atomic<bool> spawned_cancelled{false};
+    std::atomic<bool> started{false};
     cprime::task<void> inner;
-    std::thread canceller([tok] {
+    // Cancels once the spawn happened (under a sanitizer on a loaded machine
+    // the body may take longer than any fixed delay to get there).
+    std::thread canceller([tok, &started] {
+      while (!started.load()) std::this_thread::sleep_for(1ms);
       std::this_thread::sleep_for(2ms);
       tok.cancel();
     });
     EXPECT_THROW(cprime::with_token(tok,
                                     [&] {
                                       inner = cprime::spawn([&] {
+                                        started = true;
                                         try {
                                           cprime::sleep_for(forever);
                                         } catch (const cprime::cancelled&) {

@@ -139,6 +139,7 @@ struct probe {
   cprime::detail::timer t;
   clock::time_point deadline;
   clock::time_point at;
+  clock::time_point armed;  // arm_timer() had returned by then
   std::atomic<int> fired{0};
   int seq = -1;
 };
@@ -163,9 +164,18 @@ void check_order(std::vector<std::unique_ptr<probe>>& ps) {
     ASSERT_GE(p->seq, 0);
     by_seq[static_cast<std::size_t>(p->seq)] = p.get();
   }
+  // Order is owed between timers that were both armed when the first one
+  // fired: a timer armed after an earlier-firing one fired (the plain thread
+  // arming 2,000 probes while the monitor drives the process wheel, slow
+  // under a sanitizer) may be due already and fires at once.
   constexpr auto tick = std::chrono::nanoseconds(1 << 14);
-  for (std::size_t i = 1; i < by_seq.size(); ++i)
+  int compared = 0;
+  for (std::size_t i = 1; i < by_seq.size(); ++i) {
+    if (by_seq[i]->armed > by_seq[i - 1]->at) continue;
+    ++compared;
     EXPECT_LE(by_seq[i - 1]->deadline, by_seq[i]->deadline + tick) << "fired out of order at " << i;
+  }
+  EXPECT_GT(compared, static_cast<int>(by_seq.size()) / 2);  // the check checked
 }
 
 void arm_probes(std::vector<std::unique_ptr<probe>>& ps, std::atomic<int>& seq, int n, unsigned seed) {
@@ -183,6 +193,7 @@ void arm_probes(std::vector<std::unique_ptr<probe>>& ps, std::atomic<int>& seq, 
       q->seq = g_seq->fetch_add(1);
       q->fired.fetch_add(1);
     }, p.get());
+    p->armed = clock::now();
     ps.push_back(std::move(p));
   }
 }
