@@ -82,7 +82,7 @@ class [[nodiscard]] cancelled_op : public detail::op_base<cancelled_op, void> {
   cancelled_op& operator=(const cancelled_op&) = delete;
   ~cancelled_op() { node_->release(); }
   // perform() returns once the token is cancelled.
-  void perform() && { detail::wait_cancelled(node_); }
+  CPRIME_SUSPENDS void perform() && { detail::wait_cancelled(node_); }
 
  private:
   friend class cancellation_token;

@@ -173,7 +173,7 @@ class [[nodiscard]] send_op : public detail::op_base<send_op<T>, send_result<T>>
   // perform() sends, parking the current coroutine (or blocking the plain
   // thread) until a receiver or buffer room takes the item or the channel
   // closes. A nil channel waits forever (until cancelled).
-  send_result<T> perform() && {
+  CPRIME_SUSPENDS send_result<T> perform() && {
     detail::chan_status s =
         detail::chan_send(ch_.get(), &item_, detail::chan_wait::forever, detail::clock::time_point{});
     return send_result<T>::make(s, item_);
@@ -195,7 +195,7 @@ class [[nodiscard]] recv_op : public detail::op_base<recv_op<T>, std::optional<T
  public:
   // perform() receives, parking until an item arrives or the channel is
   // closed and drained. A nil channel waits forever (until cancelled).
-  std::optional<T> perform() && {
+  CPRIME_SUSPENDS std::optional<T> perform() && {
     return detail::recv_optional<T>(ch_.get(), detail::chan_wait::forever, detail::clock::time_point{});
   }
 

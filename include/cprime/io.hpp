@@ -39,23 +39,25 @@
 
 #include <chrono>
 
+#include "cprime/detail/annotate.hpp"
+
 namespace cprime::io {
 
 // wait_readable(fd) returns once fd is readable (data, EOF, hang-up or error
 // pending). Throws cprime::cancelled if the calling coroutine is cancelled,
 // std::system_error(EBADF) if fd is not open. Regular files are always ready.
-void wait_readable(int fd);
+CPRIME_SUSPENDS CPRIME_FD_WAIT void wait_readable(int fd);
 
 // wait_readable(fd, timeout) is wait_readable(fd) bounded by timeout: returns
 // true when fd is readable, false when the timeout passed first.
-[[nodiscard]] bool wait_readable(int fd, std::chrono::nanoseconds timeout);
+CPRIME_SUSPENDS CPRIME_FD_WAIT [[nodiscard]] bool wait_readable(int fd, std::chrono::nanoseconds timeout);
 
 // wait_writable(fd) returns once fd is writable (buffer space, hang-up or
 // error pending). Same errors as wait_readable.
-void wait_writable(int fd);
+CPRIME_SUSPENDS CPRIME_FD_WAIT void wait_writable(int fd);
 
 // wait_writable(fd, timeout): true when writable, false when timed out.
-[[nodiscard]] bool wait_writable(int fd, std::chrono::nanoseconds timeout);
+CPRIME_SUSPENDS CPRIME_FD_WAIT [[nodiscard]] bool wait_writable(int fd, std::chrono::nanoseconds timeout);
 
 // last_errno() returns the calling thread's errno. Use it instead of `errno`
 // in any function that may park (see the note at the top of this file).

@@ -56,6 +56,8 @@
 #include <system_error>
 #include <type_traits>
 
+#include "cprime/detail/annotate.hpp"
+
 namespace cprime::detail {
 struct poll_desc;
 }
@@ -124,10 +126,10 @@ class tcp_stream {
   // connect(to) opens a connection; connect(to, timeout) gives up with
   // std::system_error(std::errc::timed_out) after timeout. The string forms
   // parse `to` with address::parse first.
-  static tcp_stream connect(const address& to);
-  static tcp_stream connect(const address& to, std::chrono::nanoseconds timeout);
-  static tcp_stream connect(std::string_view to);
-  static tcp_stream connect(std::string_view to, std::chrono::nanoseconds timeout);
+  CPRIME_SUSPENDS static tcp_stream connect(const address& to);
+  CPRIME_SUSPENDS static tcp_stream connect(const address& to, std::chrono::nanoseconds timeout);
+  CPRIME_SUSPENDS static tcp_stream connect(std::string_view to);
+  CPRIME_SUSPENDS static tcp_stream connect(std::string_view to, std::chrono::nanoseconds timeout);
 
   // adopt(fd) takes ownership of a connected socket (made non-blocking here).
   static tcp_stream adopt(int fd);
@@ -142,43 +144,43 @@ class tcp_stream {
 
   // read() reads at least 1 and at most n bytes into buf, parking until some
   // arrive; returns 0 at end of stream (or when n == 0). Throws on reset.
-  size_t read(void* buf, size_t n);
-  size_t read(std::span<std::byte> buf) { return read(buf.data(), buf.size()); }
-  size_t read(std::span<char> buf) { return read(buf.data(), buf.size()); }
-  size_t read(std::span<unsigned char> buf) { return read(buf.data(), buf.size()); }
+  CPRIME_SUSPENDS size_t read(void* buf, size_t n);
+  CPRIME_SUSPENDS size_t read(std::span<std::byte> buf) { return read(buf.data(), buf.size()); }
+  CPRIME_SUSPENDS size_t read(std::span<char> buf) { return read(buf.data(), buf.size()); }
+  CPRIME_SUSPENDS size_t read(std::span<unsigned char> buf) { return read(buf.data(), buf.size()); }
 
   // read_exact() fills buf with exactly n bytes: true when filled, false if
   // the stream ended before the first byte; throws
   // std::system_error(net::error::unexpected_eof) if it ended in between.
-  bool read_exact(void* buf, size_t n);
-  bool read_exact(std::span<std::byte> buf) { return read_exact(buf.data(), buf.size()); }
-  bool read_exact(std::span<char> buf) { return read_exact(buf.data(), buf.size()); }
-  bool read_exact(std::span<unsigned char> buf) { return read_exact(buf.data(), buf.size()); }
+  CPRIME_SUSPENDS bool read_exact(void* buf, size_t n);
+  CPRIME_SUSPENDS bool read_exact(std::span<std::byte> buf) { return read_exact(buf.data(), buf.size()); }
+  CPRIME_SUSPENDS bool read_exact(std::span<char> buf) { return read_exact(buf.data(), buf.size()); }
+  CPRIME_SUSPENDS bool read_exact(std::span<unsigned char> buf) { return read_exact(buf.data(), buf.size()); }
 
   // write() writes at least 1 and at most n bytes (n > 0), parking until the
   // socket takes some; returns how many.
-  size_t write(const void* buf, size_t n);
-  size_t write(std::span<const std::byte> buf) { return write(buf.data(), buf.size()); }
-  size_t write(std::span<const char> buf) { return write(buf.data(), buf.size()); }
-  size_t write(std::span<const unsigned char> buf) { return write(buf.data(), buf.size()); }
+  CPRIME_SUSPENDS size_t write(const void* buf, size_t n);
+  CPRIME_SUSPENDS size_t write(std::span<const std::byte> buf) { return write(buf.data(), buf.size()); }
+  CPRIME_SUSPENDS size_t write(std::span<const char> buf) { return write(buf.data(), buf.size()); }
+  CPRIME_SUSPENDS size_t write(std::span<const unsigned char> buf) { return write(buf.data(), buf.size()); }
   // The string form is a template so that it is the exact match for string
   // literals and std::string, which convert to std::span<const char> too.
   template <class S>
     requires std::is_convertible_v<const S&, std::string_view>
-  size_t write(const S& s) {
+  CPRIME_SUSPENDS size_t write(const S& s) {
     const std::string_view v(s);
     return write(v.data(), v.size());
   }
 
   // write_all() writes all n bytes, parking as needed. Throws on EPIPE /
   // ECONNRESET (the peer went away) with no SIGPIPE.
-  void write_all(const void* buf, size_t n);
-  void write_all(std::span<const std::byte> buf) { write_all(buf.data(), buf.size()); }
-  void write_all(std::span<const char> buf) { write_all(buf.data(), buf.size()); }
-  void write_all(std::span<const unsigned char> buf) { write_all(buf.data(), buf.size()); }
+  CPRIME_SUSPENDS void write_all(const void* buf, size_t n);
+  CPRIME_SUSPENDS void write_all(std::span<const std::byte> buf) { write_all(buf.data(), buf.size()); }
+  CPRIME_SUSPENDS void write_all(std::span<const char> buf) { write_all(buf.data(), buf.size()); }
+  CPRIME_SUSPENDS void write_all(std::span<const unsigned char> buf) { write_all(buf.data(), buf.size()); }
   template <class S>
     requires std::is_convertible_v<const S&, std::string_view>
-  void write_all(const S& s) {
+  CPRIME_SUSPENDS void write_all(const S& s) {
     const std::string_view v(s);
     write_all(v.data(), v.size());
   }
@@ -220,7 +222,7 @@ class tcp_listener {
   // accept() parks until a connection arrives and returns it. Out of file
   // descriptors (EMFILE/ENFILE), it pauses and retries: it never spins and
   // never gives up. Throws std::system_error for a closed or broken listener.
-  tcp_stream accept();
+  CPRIME_SUSPENDS tcp_stream accept();
 
   address local_address() const;
   // close() stops listening (idempotent; the destructor calls it).

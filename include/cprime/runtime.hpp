@@ -82,18 +82,18 @@ class runtime {
   // it first: run(cprime::here(), f, args…).
   template <class F, class... A>
     requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  spawn_result_t<F, A...> run(site where, F&& f, A&&... args) {
+  CPRIME_SPAWNS CPRIME_SUSPENDS spawn_result_t<F, A...> run(site where, F&& f, A&&... args) {
     return spawn(where, std::forward<F>(f), std::forward<A>(args)...).join();
   }
   template <class F>
     requires std::invocable<std::decay_t<F>>
-  spawn_result_t<F> run(F&& f, site where = here()) {
+  CPRIME_SPAWNS CPRIME_SUSPENDS spawn_result_t<F> run(F&& f, site where = here()) {
     return spawn(where, std::forward<F>(f)).join();
   }
   template <class F, class A0, class... A>
     requires(!std::same_as<std::decay_t<F>, site>) &&
             std::invocable<std::decay_t<F>, std::decay_t<A0>, std::decay_t<A>...>
-  spawn_result_t<F, A0, A...> run(F&& f, A0&& a0, A&&... args) {
+  CPRIME_SPAWNS CPRIME_SUSPENDS spawn_result_t<F, A0, A...> run(F&& f, A0&& a0, A&&... args) {
     return spawn(site{}, std::forward<F>(f), std::forward<A0>(a0), std::forward<A>(args)...)
         .join();
   }
@@ -102,20 +102,20 @@ class runtime {
   // is taken as for run().
   template <class F, class... A>
     requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn(site where, F&& f, A&&... args) {
+  CPRIME_SPAWNS CPRIME_UNSTRUCTURED task<spawn_result_t<F, A...>> spawn(site where, F&& f, A&&... args) {
     detail::spawn_options o{where};
     o.rt = impl_;
     return detail::spawn_with(o, std::forward<F>(f), std::forward<A>(args)...);
   }
   template <class F>
     requires std::invocable<std::decay_t<F>>
-  task<spawn_result_t<F>> spawn(F&& f, site where = here()) {
+  CPRIME_SPAWNS CPRIME_UNSTRUCTURED task<spawn_result_t<F>> spawn(F&& f, site where = here()) {
     return spawn(where, std::forward<F>(f));
   }
   template <class F, class A0, class... A>
     requires(!std::same_as<std::decay_t<F>, site>) &&
             std::invocable<std::decay_t<F>, std::decay_t<A0>, std::decay_t<A>...>
-  task<spawn_result_t<F, A0, A...>> spawn(F&& f, A0&& a0, A&&... args) {
+  CPRIME_SPAWNS CPRIME_UNSTRUCTURED task<spawn_result_t<F, A0, A...>> spawn(F&& f, A0&& a0, A&&... args) {
     return spawn(site{}, std::forward<F>(f), std::forward<A0>(a0), std::forward<A>(args)...);
   }
 

@@ -266,13 +266,13 @@ class spawner {
  public:
   template <class F, class... A>
     requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn(site where, F&& f, A&&... a) {
+  CPRIME_SPAWNS task<spawn_result_t<F, A...>> spawn(site where, F&& f, A&&... a) {
     return spawn_child(core(), where, false, std::forward<F>(f), std::forward<A>(a)...);
   }
   template <class F, class... A>
     requires(!std::same_as<std::decay_t<F>, site>) &&
             std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn(F&& f, A&&... a) {
+  CPRIME_SPAWNS task<spawn_result_t<F, A...>> spawn(F&& f, A&&... a) {
     return spawn_child(core(), site{}, false, std::forward<F>(f), std::forward<A>(a)...);
   }
   // spawn(where, stack_size(b), f, args…): a child with a larger stack.
@@ -290,13 +290,13 @@ class spawner {
   }
   template <class F, class... A>
     requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn_blocking(site where, F&& f, A&&... a) {
+  CPRIME_SPAWNS_BLOCKING task<spawn_result_t<F, A...>> spawn_blocking(site where, F&& f, A&&... a) {
     return spawn_child(core(), where, true, std::forward<F>(f), std::forward<A>(a)...);
   }
   template <class F, class... A>
     requires(!std::same_as<std::decay_t<F>, site>) &&
             std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn_blocking(F&& f, A&&... a) {
+  CPRIME_SPAWNS_BLOCKING task<spawn_result_t<F, A...>> spawn_blocking(F&& f, A&&... a) {
     return spawn_child(core(), site{}, true, std::forward<F>(f), std::forward<A>(a)...);
   }
 
@@ -312,11 +312,11 @@ class scope;
 
 template <class F>
   requires std::invocable<F&, scope&>
-std::invoke_result_t<F&, scope&> parallel(F&& fn);
+CPRIME_SUSPENDS std::invoke_result_t<F&, scope&> parallel(F&& fn);
 
 template <class Rep, class Period, class F>
   requires std::invocable<F&, scope&>
-bool timeout(std::chrono::duration<Rep, Period> d, F&& fn);
+CPRIME_SUSPENDS bool timeout(std::chrono::duration<Rep, Period> d, F&& fn);
 
 // scope is the handle of one parallel or timeout block, passed to its body.
 // Tasks spawned on it run in the block's cancellation node and are waited
@@ -425,7 +425,7 @@ class task_group;
 class [[nodiscard]] join_all_op : public detail::op_base<join_all_op, void> {
  public:
   explicit join_all_op(task_group& g) noexcept : g_(&g) {}
-  void perform() &&;
+  CPRIME_SUSPENDS void perform() &&;
 
  private:
   task_group* g_;
@@ -489,8 +489,8 @@ class scoped_task : public detail::op_base<scoped_task<R>, R> {
 
   // join() waits for the task (a cancellation point) and returns its value
   // or rethrows its exception.
-  R join() { return t_.join(); }
-  R perform() && { return join(); }
+  CPRIME_SUSPENDS R join() { return t_.join(); }
+  CPRIME_SUSPENDS R perform() && { return join(); }
   // cancel() cancels the task (cprime::cancelled at its next suspension point).
   void cancel() noexcept {
     if (core_) core_->node()->cancel();
@@ -518,7 +518,7 @@ class scoped_task : public detail::op_base<scoped_task<R>, R> {
 // spawn_scoped(where, f, args…) spawns f(args…) like cprime::spawn, in its own
 // cancellation node (a child of the caller's), and returns a scoped_task.
 template <class F, class... A>
-scoped_task<spawn_result_t<F, A...>> spawn_scoped(site where, F&& f, A&&... a) {
+CPRIME_SPAWNS scoped_task<spawn_result_t<F, A...>> spawn_scoped(site where, F&& f, A&&... a) {
   scoped_task<spawn_result_t<F, A...>> st;
   st.core_ = std::make_unique<detail::scope_core>(detail::current_cancel_node());
   st.t_ = detail::spawn_child(*st.core_, where, false, std::forward<F>(f), std::forward<A>(a)...);
@@ -526,7 +526,7 @@ scoped_task<spawn_result_t<F, A...>> spawn_scoped(site where, F&& f, A&&... a) {
 }
 template <class F, class... A>
   requires(!std::same_as<std::decay_t<F>, site>)
-scoped_task<spawn_result_t<F, A...>> spawn_scoped(F&& f, A&&... a) {
+CPRIME_SPAWNS scoped_task<spawn_result_t<F, A...>> spawn_scoped(F&& f, A&&... a) {
   return spawn_scoped(site{}, std::forward<F>(f), std::forward<A>(a)...);
 }
 

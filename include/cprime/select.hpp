@@ -229,7 +229,7 @@ int select_dispatch(Cases&... cases) {
 // ever fire, cprime::cancelled when the coroutine is cancelled (checked on
 // entry and while parked).
 template <class... Cases>
-int select(no_default_t, Cases&... cases) {
+CPRIME_SUSPENDS int select(no_default_t, Cases&... cases) {
   return detail::select_dispatch<false>(cases...);
 }
 

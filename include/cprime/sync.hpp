@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "cprime/detail/annotate.hpp"
 #include "cprime/detail/park.hpp"
 #include "cprime/detail/spinlock.hpp"
 #include "cprime/detail/tsan.hpp"
@@ -44,7 +45,7 @@ class mutex {
   mutex& operator=(const mutex&) = delete;
   ~mutex() = default;
 
-  void lock();
+  CPRIME_SUSPENDS void lock();
   bool try_lock() noexcept {
     uint32_t expected = 0;
     if (!state_.compare_exchange_strong(expected, 1, std::memory_order_acquire,
@@ -76,7 +77,7 @@ class wait_group {
 
   void add(int64_t n = 1);
   void done() { add(-1); }
-  void wait();
+  CPRIME_SUSPENDS void wait();
   int64_t count() const noexcept { return count_.load(std::memory_order_acquire); }
 
  private:

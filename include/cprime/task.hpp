@@ -227,7 +227,7 @@ class task : public detail::op_base<task<R>, R> {
   // join() waits for the task; returns its value or rethrows its exception.
   // Throws std::logic_error on an empty handle, cprime::cancelled if the
   // caller is cancelled while waiting (the handle then stays joinable).
-  R join() {
+  CPRIME_SUSPENDS R join() {
     if (!st_)
       throw std::logic_error(
           "cprime::task::join: empty handle (already joined, detached, moved from, or "
@@ -252,7 +252,7 @@ class task : public detail::op_base<task<R>, R> {
   void detach() noexcept { reset(); }
 
   // perform() makes task<R> an awaitable operation (detail/op.hpp).
-  R perform() && { return join(); }
+  CPRIME_SUSPENDS R perform() && { return join(); }
 
  private:
   template <class F, class... A>
@@ -308,7 +308,7 @@ task<spawn_result_t<F, A...>> detail_spawn(const detail::spawn_options& o, bool 
 // on a new coroutine; `where` is its spawn site (the rewriter passes here()).
 template <class F, class... A>
   requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-task<spawn_result_t<F, A...>> spawn(site where, F&& f, A&&... args) {
+CPRIME_SPAWNS CPRIME_UNSTRUCTURED task<spawn_result_t<F, A...>> spawn(site where, F&& f, A&&... args) {
   return detail_spawn(detail::spawn_options{where}, false, std::forward<F>(f),
                       std::forward<A>(args)...);
 }
@@ -316,7 +316,7 @@ task<spawn_result_t<F, A...>> spawn(site where, F&& f, A&&... args) {
 // spawn(f, args…) is spawn with an unknown site.
 template <class F, class... A>
   requires(!std::same_as<std::decay_t<F>, site>) && std::invocable<std::decay_t<F>, std::decay_t<A>...>
-task<spawn_result_t<F, A...>> spawn(F&& f, A&&... args) {
+CPRIME_SPAWNS CPRIME_UNSTRUCTURED task<spawn_result_t<F, A...>> spawn(F&& f, A&&... args) {
   return detail_spawn(detail::spawn_options{}, false, std::forward<F>(f),
                       std::forward<A>(args)...);
 }
@@ -354,7 +354,7 @@ task<spawn_result_t<F, A...>> spawn(stack_size s, F&& f, A&&... args) {
 // escaping the call is reported with `where` and terminates the program.
 template <class F, class... A>
   requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-void spawn_detached(site where, F&& f, A&&... args) {
+CPRIME_SPAWNS CPRIME_UNSTRUCTURED void spawn_detached(site where, F&& f, A&&... args) {
   using C = detail::closure<std::decay_t<F>, std::decay_t<A>...>;
   detail::prepared_fiber p =
       detail::fiber_prepare(detail::spawn_options{where}, sizeof(C), alignof(C), &C::run_detached, nullptr);
@@ -387,7 +387,7 @@ void spawn_detached(site where, stack_size s, F&& f, A&&... args) {
 
 template <class F, class... A>
   requires(!std::same_as<std::decay_t<F>, site>) && std::invocable<std::decay_t<F>, std::decay_t<A>...>
-void spawn_detached(F&& f, A&&... args) {
+CPRIME_SPAWNS CPRIME_UNSTRUCTURED void spawn_detached(F&& f, A&&... args) {
   spawn_detached(site{}, std::forward<F>(f), std::forward<A>(args)...);
 }
 
@@ -396,14 +396,14 @@ void spawn_detached(F&& f, A&&... args) {
 // blocking syscalls and long CPU work. Its task joins like spawn's.
 template <class F, class... A>
   requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-task<spawn_result_t<F, A...>> spawn_blocking(site where, F&& f, A&&... args) {
+CPRIME_SPAWNS_BLOCKING CPRIME_UNSTRUCTURED task<spawn_result_t<F, A...>> spawn_blocking(site where, F&& f, A&&... args) {
   return detail_spawn(detail::spawn_options{where}, true, std::forward<F>(f),
                       std::forward<A>(args)...);
 }
 
 template <class F, class... A>
   requires(!std::same_as<std::decay_t<F>, site>) && std::invocable<std::decay_t<F>, std::decay_t<A>...>
-task<spawn_result_t<F, A...>> spawn_blocking(F&& f, A&&... args) {
+CPRIME_SPAWNS_BLOCKING CPRIME_UNSTRUCTURED task<spawn_result_t<F, A...>> spawn_blocking(F&& f, A&&... args) {
   return detail_spawn(detail::spawn_options{}, true, std::forward<F>(f),
                       std::forward<A>(args)...);
 }
@@ -425,14 +425,14 @@ void sleep_until_point(clock::time_point when);
 // yield_op: awaitable; lets other coroutines run, then continues.
 class [[nodiscard]] yield_op : public detail::op_base<yield_op, void> {
  public:
-  void perform() && { detail::yield_current(); }
+  CPRIME_SUSPENDS void perform() && { detail::yield_current(); }
 };
 
 // sleep_op: awaitable; suspends until its deadline (cancellable).
 class [[nodiscard]] sleep_op : public detail::op_base<sleep_op, void> {
  public:
   explicit sleep_op(detail::clock::time_point when) noexcept : when_(when) {}
-  void perform() && { detail::sleep_until_point(when_); }
+  CPRIME_SUSPENDS void perform() && { detail::sleep_until_point(when_); }
 
  private:
   detail::clock::time_point when_;
@@ -451,11 +451,11 @@ sleep_op sleep(std::chrono::duration<Rep, Period> d) noexcept {
 // sleep_for(d) suspends the current coroutine (or blocks the plain thread)
 // for at least d, at once. Throws cprime::cancelled if cancelled first.
 template <class Rep, class Period>
-void sleep_for(std::chrono::duration<Rep, Period> d) {
+CPRIME_SUSPENDS void sleep_for(std::chrono::duration<Rep, Period> d) {
   detail::sleep_until_point(detail::clock::now() + std::chrono::ceil<detail::clock::duration>(d));
 }
 
 // sleep_until(t) suspends until the steady-clock time point t.
-inline void sleep_until(detail::clock::time_point t) { detail::sleep_until_point(t); }
+CPRIME_SUSPENDS inline void sleep_until(detail::clock::time_point t) { detail::sleep_until_point(t); }
 
 }  // namespace cprime

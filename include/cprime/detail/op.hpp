@@ -16,6 +16,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "cprime/detail/annotate.hpp"
 #include "cprime/detail/park.hpp"
 
 namespace cprime::detail {
@@ -46,7 +47,7 @@ namespace cprime {
 // (at any call depth) until it completes; on a plain OS thread, blocks it.
 // Throws cprime::cancelled first if the current coroutine was cancelled.
 template <detail::awaitable_op Op>
-decltype(auto) await(Op&& op) {
+CPRIME_SUSPENDS decltype(auto) await(Op&& op) {
   detail::throw_if_cancelled();
   // An lvalue (a named task handle, a stored op) is consumed: join() once.
   return std::move(op).perform();
