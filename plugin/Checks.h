@@ -1,0 +1,188 @@
+//===- Checks.h - hazard checks over CPrime-enabled files -------*- C++ -*-===//
+//
+// After parsing, the plugin analyses the functions defined in files that opt
+// in (docs/checks/). A file that does not opt in is never analysed: the
+// consumer returns at once when no enabled file was seen.
+//
+// Facts shared by the checks (TUFacts, built once per translation unit):
+//  - which functions may suspend: marked CPRIME_SUSPENDS in a header
+//    (include/cprime/detail/annotate.hpp), or defined in an enabled file of
+//    this TU and calling one that may suspend (transitively);
+//  - which functions run as coroutines: the callable of a CPRIME_SPAWNS call,
+//    and functions whose every reference in the TU is a call from one;
+//  - each function body to walk.
+// Functions of other translation units are out of reach unless marked.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CPRIME_PLUGIN_CHECKS_H
+#define CPRIME_PLUGIN_CHECKS_H
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "clang/Basic/SourceLocation.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+#include <vector>
+
+namespace cprime::checks {
+
+enum Check : unsigned {
+  LockAcrossSuspend,
+  TlsAcrossSuspend,
+  BlockingCall,
+  DanglingCapture,
+  NumChecks
+};
+
+// flagName(C) is the name after -W: "cprime-lock-across-suspend".
+llvm::StringRef flagName(Check C);
+
+enum class Level { Ignored, Warning, Error };
+
+// Settings: the level of each check from the command line (-Wcprime-…,
+// -Wno-cprime-…, -Werror=cprime-…, -Werror, -w) and from
+// `#pragma clang diagnostic` in enabled files (with push/pop).
+class Settings {
+public:
+  // Applies one -W option body ("no-cprime-x", "error=cprime-x", "error",
+  // "cprime" …). Returns false when the option does not concern the checks.
+  bool applyOption(llvm::StringRef W);
+  void setIgnoreAll(bool B) { IgnoreAll = B; }
+
+  // Pragma events, in the order the preprocessor saw them.
+  void pragmaPush(clang::SourceLocation L) { Events.push_back({L, Push, {}, {}}); }
+  void pragmaPop(clang::SourceLocation L) { Events.push_back({L, Pop, {}, {}}); }
+  // Group is the text after -W ("cprime-lock-across-suspend"); false when it
+  // names no check.
+  bool pragmaSet(clang::SourceLocation L, llvm::StringRef Group, Level Lv);
+
+  Level levelAt(Check C, clang::SourceLocation L,
+                const clang::SourceManager &SM) const;
+
+private:
+  enum Kind { Push, Pop, Set };
+  struct Event {
+    clang::SourceLocation Loc;
+    Kind K;
+    llvm::SmallVector<Check, 4> Checks;
+    Level Lv = Level::Warning;
+  };
+  static bool checksFor(llvm::StringRef Group, llvm::SmallVectorImpl<Check> &Out);
+  Level Base[NumChecks] = {Level::Warning, Level::Warning, Level::Warning,
+                           Level::Warning};
+  bool ErrorAll = false;
+  bool NoError[NumChecks] = {};
+  bool IgnoreAll = false;
+  std::vector<Event> Events;
+};
+
+// Reporter emits a check's warning (or error, per Settings) with its notes.
+class Reporter {
+public:
+  Reporter(clang::ASTContext &Ctx, const Settings &S) : Ctx(Ctx), S(S) {}
+  // Returns false when the check is silenced at L (then emit no notes).
+  bool warn(Check C, clang::SourceLocation L, llvm::StringRef Message);
+  void note(clang::SourceLocation L, llvm::StringRef Message);
+
+private:
+  clang::ASTContext &Ctx;
+  const Settings &S;
+  bool LastEmitted = false;
+};
+
+// Marks read from [[clang::annotate("cprime::…")]].
+enum Mark : unsigned {
+  MarkSuspends = 1,
+  MarkSpawns = 2,
+  MarkSpawnsBlocking = 4,
+  MarkUnstructured = 8,
+  MarkFdWait = 16,
+};
+
+struct FnInfo {
+  const clang::FunctionDecl *FD = nullptr; // the definition walked
+  const clang::FunctionDecl *Creator = nullptr; // for a lambda's operator()
+  llvm::SmallVector<const clang::FunctionDecl *, 4> Callees; // keys
+  llvm::SmallVector<const clang::FunctionDecl *, 2> Callers; // keys
+  bool DirectSuspend = false;
+  bool CallsUnstructured = false; // calls a CPRIME_UNSTRUCTURED spawn
+  bool Escapes = false;       // referenced other than by a call
+  bool SpawnEntry = false;    // the callable of a CPRIME_SPAWNS call
+  bool BlockingEntry = false; // the callable of a CPRIME_SPAWNS_BLOCKING call
+  bool MaySuspend = false;
+  bool Coroutine = false;
+};
+
+class TUFacts {
+public:
+  TUFacts(clang::ASTContext &Ctx,
+          const llvm::DenseSet<const clang::FileEntry *> &Enabled);
+
+  // The functions defined in enabled files, in source order.
+  const std::vector<FnInfo *> &functions() const { return Order; }
+
+  // key(FD) identifies a function across its declarations and template
+  // instantiations (the pattern's canonical declaration).
+  static const clang::FunctionDecl *key(const clang::FunctionDecl *FD);
+  unsigned marks(const clang::FunctionDecl *FD) const;
+
+  // The functions a call may reach (several for a dependent call in a
+  // template: every candidate).
+  static void callees(const clang::Expr *Call,
+                      llvm::SmallVectorImpl<const clang::FunctionDecl *> &Out);
+  // suspends(E): the call or construction E may suspend the caller. Why is
+  // set to the function that suspends (for the note).
+  bool suspends(const clang::Expr *E, const clang::FunctionDecl **Why = nullptr) const;
+  bool isCoroutine(const clang::FunctionDecl *FD) const;
+  const FnInfo *info(const clang::FunctionDecl *FD) const;
+
+  // The callable argument of a spawn call (after an optional cprime::site).
+  static const clang::Expr *spawnCallable(const clang::CallExpr *CE);
+  // Whether the value of E is discarded (a statement of its own).
+  bool discarded(const clang::Expr *E) const { return Discarded.count(E); }
+
+  clang::ASTContext &Ctx;
+
+private:
+  friend class FactsBuilder;
+  FnInfo &get(const clang::FunctionDecl *Key);
+  void solve();
+  llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<FnInfo>> Infos;
+  std::vector<FnInfo *> Order;
+  mutable llvm::DenseMap<const clang::FunctionDecl *, unsigned> MarkCache;
+  llvm::DenseSet<const clang::Expr *> Discarded;
+};
+
+// Helpers shared by the checks.
+const clang::Expr *strip(const clang::Expr *E);
+bool isStdMutex(clang::QualType T);
+// A std::lock_guard / unique_lock / scoped_lock / shared_lock (any mutex);
+// MutexArg is set to its first template argument.
+bool isStdLockWrapper(clang::QualType T, clang::QualType *MutexArg = nullptr);
+std::string describe(const clang::FunctionDecl *FD);
+std::string typeName(clang::QualType T);
+// Where a note places a suspension: the call's start (`co_await` of a
+// rewritten await), or its end when it spans lines (the closing brace of a
+// parallel or timeout block, where it waits).
+clang::SourceLocation suspendLoc(const clang::Expr *E,
+                                 const clang::SourceManager &SM);
+
+// runAll analyses the functions defined in the Enabled files.
+void runAll(clang::ASTContext &Ctx,
+            const llvm::DenseSet<const clang::FileEntry *> &Enabled,
+            const Settings &S);
+
+void runLockAcrossSuspend(const TUFacts &F, Reporter &R);
+void runTlsAcrossSuspend(const TUFacts &F, Reporter &R);
+void runBlockingCall(const TUFacts &F, Reporter &R);
+void runDanglingCapture(const TUFacts &F, Reporter &R);
+
+} // namespace cprime::checks
+
+#endif
