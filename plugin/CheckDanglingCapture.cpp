@@ -43,6 +43,9 @@ const VarDecl *pointee(const Expr *E) {
   E = strip(E);
   if (auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_AddrOf)
     return local(UO->getSubExpr());
+  // A local array bound to spawn's forwarding reference decays when copied.
+  if (const VarDecl *VD = local(E); VD && VD->getType()->isArrayType())
+    return VD;
   return nullptr;
 }
 

@@ -1,0 +1,73 @@
+"""Compile the project's correct CPrime code with the plugin and fail on any
+hazard-check diagnostic: the examples, the benchmarks, the run tests, the
+interop tests and a file including every runtime header. Every file named is
+compiled (-fsyntax-only) with -Werror for the four checks.
+
+usage: no_warnings.py --clangxx CLANGXX --plugin SO --repo REPO --work DIR
+"""
+import argparse
+import glob
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+CHECKS = ["lock-across-suspend", "tls-across-suspend", "blocking-call",
+          "dangling-capture"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--clangxx", required=True)
+    ap.add_argument("--plugin", required=True)
+    ap.add_argument("--repo", required=True)
+    ap.add_argument("--work", required=True)
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+
+    # Every runtime header, in an enabled file.
+    headers = sorted(glob.glob(os.path.join(a.repo, "include/cprime/*.hpp")))
+    all_headers = os.path.join(a.work, "all_headers.cpp")
+    with open(all_headers, "w") as f:
+        f.write("#pragma cprime\n")
+        for h in headers:
+            f.write('#include <cprime/%s>\n' % os.path.basename(h))
+    files = [all_headers]
+    for pattern in ["examples/*.cpp", "bench/*.cpp", "bench/api/*.cpp",
+                    "bench/compile/*.cpp", "test/run/**/*.cpp",
+                    "test/interop/*.cpp"]:
+        files += sorted(glob.glob(os.path.join(a.repo, pattern), recursive=True))
+    if len(files) < 30:
+        print("FAIL: only %d files found under %s" % (len(files), a.repo))
+        return 1
+
+    flags = [f"-Werror=cprime-{c}" for c in CHECKS]
+    def compile_one(path):
+        cmd = a.clangxx.split() + [
+            "-std=c++20", "-fsyntax-only", "-fplugin=" + a.plugin,
+            "-I" + os.path.join(a.repo, "include"),
+            "-I" + os.path.join(a.repo, "bench"),
+            "-I" + os.path.join(a.repo, "test/interop/Inputs"),
+            "-Wno-unknown-warning-option"] + flags + [path]
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        return path, p.returncode, p.stderr
+
+    bad = 0
+    with ThreadPoolExecutor(max_workers=2) as ex:
+        for path, rc, err in ex.map(compile_one, files):
+            rel = ("all_headers.cpp" if path == all_headers
+                   else os.path.relpath(path, a.repo))
+            if "[-Wcprime-" in err:
+                bad += 1
+                print("FAIL %s\n%s" % (rel, err))
+            elif rc != 0 and "interop" not in rel:
+                bad += 1
+                print("FAIL %s (exit %d)\n%s" % (rel, rc, err))
+            else:
+                print("ok %s" % rel)
+    print("%d files, %d with check diagnostics" % (len(files), bad))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
