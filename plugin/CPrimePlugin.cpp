@@ -221,7 +221,8 @@ public:
   }
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
-    if (State->Enabled.empty() || CI.getDiagnostics().hasErrorOccurred())
+    if (State->Enabled.empty() || CI.getDiagnostics().hasErrorOccurred() ||
+        !State->Settings.anyEnabled())
       return;
     cprime::checks::runAll(Ctx, State->Enabled, State->Settings);
   }

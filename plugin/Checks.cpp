@@ -97,6 +97,18 @@ bool Settings::pragmaSet(SourceLocation L, llvm::StringRef Group, Level Lv) {
   return true;
 }
 
+bool Settings::anyEnabled() const {
+  if (IgnoreAll)
+    return false;
+  for (Level L : Base)
+    if (L != Level::Ignored)
+      return true;
+  for (const Event &E : Events)
+    if (E.K == Set && E.Lv != Level::Ignored)
+      return true;
+  return false;
+}
+
 Level Settings::levelAt(Check C, SourceLocation L, const SourceManager &SM) const {
   if (IgnoreAll)
     return Level::Ignored;

@@ -62,6 +62,10 @@ public:
   // names no check.
   bool pragmaSet(clang::SourceLocation L, llvm::StringRef Group, Level Lv);
 
+  // Whether any check can report: false under -w or -Wno-cprime with no
+  // pragma turning one back on, and then the analysis is skipped.
+  bool anyEnabled() const;
+
   Level levelAt(Check C, clang::SourceLocation L,
                 const clang::SourceManager &SM) const;
 
