@@ -340,15 +340,17 @@ bool TUFacts::suspends(const Expr *E, const FunctionDecl **Why) const {
 }
 
 const Expr *TUFacts::spawnCallable(const CallExpr *CE) {
-  unsigned I = 0;
   if (isa<CXXOperatorCallExpr>(CE))
     return nullptr;
-  if (CE->getNumArgs() > 0)
-    if (const CXXRecordDecl *RD =
-            CE->getArg(0)->getType().getNonReferenceType()->getAsCXXRecordDecl())
-      if (RD->getIdentifier() && RD->getName() == "site")
-        I = 1;
-  return I < CE->getNumArgs() ? strip(CE->getArg(I)) : nullptr;
+  // Leading options: the spawn site, a stack size.
+  for (const Expr *A : CE->arguments()) {
+    const CXXRecordDecl *RD = A->getType().getNonReferenceType()->getAsCXXRecordDecl();
+    if (RD && RD->getIdentifier() &&
+        (RD->getName() == "site" || RD->getName() == "stack_size"))
+      continue;
+    return strip(A);
+  }
+  return nullptr;
 }
 
 class FactsBuilder : public RecursiveASTVisitor<FactsBuilder> {

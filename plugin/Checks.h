@@ -146,7 +146,8 @@ public:
   bool isCoroutine(const clang::FunctionDecl *FD) const;
   const FnInfo *info(const clang::FunctionDecl *FD) const;
 
-  // The callable argument of a spawn call (after an optional cprime::site).
+  // The callable argument of a spawn call (after an optional cprime::site
+  // and cprime::stack_size).
   static const clang::Expr *spawnCallable(const clang::CallExpr *CE);
   // Whether the value of E is discarded (a statement of its own).
   bool discarded(const clang::Expr *E) const { return Discarded.count(E); }

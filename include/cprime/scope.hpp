@@ -278,14 +278,14 @@ class spawner {
   // spawn(where, stack_size(b), f, args…): a child with a larger stack.
   template <class F, class... A>
     requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn(site where, cprime::stack_size s, F&& f, A&&... a) {
+  CPRIME_SPAWNS task<spawn_result_t<F, A...>> spawn(site where, cprime::stack_size s, F&& f, A&&... a) {
     spawn_options o{where};
     o.stack_size = s.bytes;
     return spawn_child(core(), o, false, std::forward<F>(f), std::forward<A>(a)...);
   }
   template <class F, class... A>
     requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-  task<spawn_result_t<F, A...>> spawn(cprime::stack_size s, F&& f, A&&... a) {
+  CPRIME_SPAWNS task<spawn_result_t<F, A...>> spawn(cprime::stack_size s, F&& f, A&&... a) {
     return spawn(site{}, s, std::forward<F>(f), std::forward<A>(a)...);
   }
   template <class F, class... A>

@@ -337,14 +337,14 @@ struct stack_size {
 // spawn(where, stack_size(b), f, args…): spawn with a larger stack.
 template <class F, class... A>
   requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-task<spawn_result_t<F, A...>> spawn(site where, stack_size s, F&& f, A&&... args) {
+CPRIME_SPAWNS CPRIME_UNSTRUCTURED task<spawn_result_t<F, A...>> spawn(site where, stack_size s, F&& f, A&&... args) {
   detail::spawn_options o{where};
   o.stack_size = s.bytes;
   return detail_spawn(o, false, std::forward<F>(f), std::forward<A>(args)...);
 }
 template <class F, class... A>
   requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-task<spawn_result_t<F, A...>> spawn(stack_size s, F&& f, A&&... args) {
+CPRIME_SPAWNS CPRIME_UNSTRUCTURED task<spawn_result_t<F, A...>> spawn(stack_size s, F&& f, A&&... args) {
   return spawn(site{}, s, std::forward<F>(f), std::forward<A>(args)...);
 }
 
@@ -370,7 +370,7 @@ CPRIME_SPAWNS CPRIME_UNSTRUCTURED void spawn_detached(site where, F&& f, A&&... 
 // spawn_detached(where, stack_size(b), f, args…): the same with a larger stack.
 template <class F, class... A>
   requires std::invocable<std::decay_t<F>, std::decay_t<A>...>
-void spawn_detached(site where, stack_size s, F&& f, A&&... args) {
+CPRIME_SPAWNS CPRIME_UNSTRUCTURED void spawn_detached(site where, stack_size s, F&& f, A&&... args) {
   using C = detail::closure<std::decay_t<F>, std::decay_t<A>...>;
   detail::spawn_options o{where};
   o.stack_size = s.bytes;

@@ -9,7 +9,8 @@
 //                     block a plain thread): a lock held across a call to it,
 //                     or a thread_local cached across it, is reported.
 // CPRIME_SPAWNS       the function runs its callable argument (the first
-//                     argument after an optional cprime::site) as a
+//                     argument after an optional cprime::site and
+//                     cprime::stack_size) as a
 //                     coroutine: blocking calls inside it are reported.
 // CPRIME_SPAWNS_BLOCKING  the callable runs on the blocking pool instead.
 // CPRIME_UNSTRUCTURED the spawned task may outlive the caller when its handle

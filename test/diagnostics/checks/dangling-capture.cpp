@@ -45,6 +45,11 @@ void dropped_handle() {
   // expected-warning@-1 {{captures by reference the local 'x'}}
 }
 
+void with_stack_size() {
+  int x = 0; // expected-note {{'x' declared here}}
+  cprime::spawn_detached(cprime::here(), cprime::stack_size(1 << 16), [&] { use(x); }); // expected-warning {{captures by reference the local 'x'}}
+}
+
 void in_a_block(bool c) {
   if (c) {
     int x = 0; // expected-note {{'x' declared here}}
