@@ -36,11 +36,11 @@ namespace cprime::detail {
 
 struct unscoped {
   template <class F, class... A>
-  auto spawn(site where, F&& f, A&&... a) const {
+  CPRIME_SPAWNS CPRIME_UNSTRUCTURED auto spawn(site where, F&& f, A&&... a) const {
     return ::cprime::spawn(where, std::forward<F>(f), std::forward<A>(a)...);
   }
   template <class F, class... A>
-  auto spawn_blocking(site where, F&& f, A&&... a) const {
+  CPRIME_SPAWNS_BLOCKING CPRIME_UNSTRUCTURED auto spawn_blocking(site where, F&& f, A&&... a) const {
     return ::cprime::spawn_blocking(where, std::forward<F>(f), std::forward<A>(a)...);
   }
 };

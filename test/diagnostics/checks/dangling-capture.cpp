@@ -50,6 +50,13 @@ void with_stack_size() {
   cprime::spawn_detached(cprime::here(), cprime::stack_size(1 << 16), [&] { use(x); }); // expected-warning {{captures by reference the local 'x'}}
 }
 
+// A spawn in a macro body outside any block goes to the unscoped spawner.
+#define GO(x) spawn [&] { use(x); }
+void from_a_macro() {
+  int x = 0; // expected-note {{'x' declared here}}
+  GO(x); // expected-warning {{captures by reference the local 'x'}}
+}
+
 void in_a_block(bool c) {
   if (c) {
     int x = 0; // expected-note {{'x' declared here}}
