@@ -21,9 +21,9 @@ void channel_op() {
 
 void select_arm() {
   std::unique_lock l(m); // expected-warning {{'std::mutex' held by 'l'}}
-  select { // expected-note {{'cprime::select' may suspend here}}
+  select {
     auto v = ch.recv() => { (void)v; }
-  }
+  } // expected-note {{'cprime::select' may suspend here}}
 }
 
 void sleeping() {
