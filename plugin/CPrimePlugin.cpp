@@ -14,14 +14,11 @@
 //  - A file that does not opt in (docs/using.md) is never touched.
 //  - An enabled main file is compiled with stack clash protection (the
 //    -fstack-clash-protection code generation option).
-//  - Enabled files are recorded for the hazard checks (Checks.h), which run
-//    on the AST once parsing is done. With no enabled file the consumer does
-//    nothing. `#pragma clang diagnostic <level> "-Wcprime-…"` lines of an
-//    enabled file become `#pragma cprime diagnostic …` (Clang would reject
-//    the unknown group), handled by CPrimePragma below.
 //  - Rewriter errors go through DiagnosticsEngine at the original offsets;
 //    the file is then compiled unrewritten with later diagnostics suppressed,
 //    so the user sees the CPrime error and not a cascade from the raw syntax.
+//  - The hazard checks (Checks.h, CheckHooks.cpp) are told each enabled
+//    file and its rewritten text, and own the AST consumer.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,7 +36,6 @@
 #include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <memory>
@@ -47,54 +43,6 @@
 using namespace clang;
 
 namespace {
-
-// CheckState is what the hazard checks need from the preprocessing: the
-// enabled files and the levels set by options and pragmas.
-struct CheckState {
-  llvm::DenseSet<const FileEntry *> Enabled;
-  cprime::checks::Settings Settings;
-};
-
-// The state of the compilation running on this thread, for CPrimePragma
-// (instantiated by Clang's registry, it cannot be handed the state).
-thread_local CheckState *CurrentState = nullptr;
-
-// mapDiagnosticPragmas rewrites `#pragma clang diagnostic <level>
-// "-Wcprime-…"` into `#pragma cprime diagnostic …` in Text. Clang warns about
-// a warning group it does not know (and errors under -Werror) before any
-// plugin code could see the pragma; the cprime handler records it instead.
-// No newline is added or removed.
-void mapDiagnosticPragmas(std::string &Text) {
-  size_t Pos = 0;
-  while ((Pos = Text.find("diagnostic", Pos)) != std::string::npos) {
-    size_t LineStart = Text.rfind('\n', Pos);
-    LineStart = LineStart == std::string::npos ? 0 : LineStart + 1;
-    size_t LineEnd = Text.find('\n', Pos);
-    llvm::StringRef Line = llvm::StringRef(Text).slice(LineStart, LineEnd);
-    Pos += 10;
-    llvm::StringRef Rest = Line.ltrim();
-    if (!Rest.consume_front("#"))
-      continue;
-    Rest = Rest.ltrim();
-    if (!Rest.consume_front("pragma"))
-      continue;
-    Rest = Rest.ltrim();
-    size_t Clang = Rest.data() - Text.data();
-    if (!Rest.consume_front("clang"))
-      continue;
-    Rest = Rest.ltrim();
-    if (!Rest.consume_front("diagnostic"))
-      continue;
-    Rest = Rest.ltrim();
-    if (!Rest.consume_front("ignored") && !Rest.consume_front("warning") &&
-        !Rest.consume_front("error"))
-      continue;
-    if (!Rest.ltrim().starts_with("\"-Wcprime"))
-      continue;
-    Text.replace(Clang, 5, "cprime");
-    Pos = LineEnd == std::string::npos ? Text.size() : LineEnd + 1;
-  }
-}
 
 // report emits the rewriter's errors for the file FID through Clang, then
 // silences what follows: the unrewritten file would only add a cascade.
@@ -138,15 +86,8 @@ bool requireCxx20(CompilerInstance &CI, FileID FID, llvm::StringRef Text) {
 
 class IncludeHook : public PPCallbacks {
 public:
-  IncludeHook(CompilerInstance &CI, std::shared_ptr<CheckState> State)
-      : CI(CI), SM(CI.getSourceManager()), State(std::move(State)) {}
-
-  void PragmaDiagnosticPush(SourceLocation Loc, StringRef) override {
-    State->Settings.pragmaPush(Loc);
-  }
-  void PragmaDiagnosticPop(SourceLocation Loc, StringRef) override {
-    State->Settings.pragmaPop(Loc);
-  }
+  IncludeHook(CompilerInstance &CI, std::shared_ptr<cprime::checks::Session> Checks)
+      : CI(CI), SM(CI.getSourceManager()), Checks(std::move(Checks)) {}
 
   void InclusionDirective(SourceLocation, const Token &, StringRef FileName,
                           bool, CharSourceRange, OptionalFileEntryRef File,
@@ -173,8 +114,7 @@ public:
       Pending[&File->getFileEntry()] = std::move(R.Diags);
       return;
     }
-    State->Enabled.insert(&File->getFileEntry());
-    mapDiagnosticPragmas(R.Text);
+    Checks->enable(&File->getFileEntry(), R.Text);
     if (R.Text != Buf->getBuffer())
       SM.overrideFileContents(*File, llvm::MemoryBuffer::getMemBufferCopy(
                                          R.Text, Buf->getBufferIdentifier()));
@@ -201,103 +141,57 @@ public:
 private:
   CompilerInstance &CI;
   SourceManager &SM;
-  std::shared_ptr<CheckState> State;
+  std::shared_ptr<cprime::checks::Session> Checks;
   llvm::DenseSet<const FileEntry *> Seen;
   llvm::DenseMap<const FileEntry *, cprime::DiagnosticList> Pending;
-};
-
-// CheckConsumer runs the hazard checks once the translation unit is parsed,
-// when an enabled file was seen and the file compiled without error (the
-// checks would only echo an error).
-class CheckConsumer : public ASTConsumer {
-public:
-  CheckConsumer(CompilerInstance &CI, std::shared_ptr<CheckState> State)
-      : CI(CI), State(std::move(State)) {
-    CurrentState = this->State.get();
-  }
-  ~CheckConsumer() override {
-    if (CurrentState == State.get())
-      CurrentState = nullptr;
-  }
-
-  void HandleTranslationUnit(ASTContext &Ctx) override {
-    if (State->Enabled.empty() || CI.getDiagnostics().hasErrorOccurred() ||
-        !State->Settings.anyEnabled())
-      return;
-    cprime::checks::runAll(Ctx, State->Enabled, State->Settings);
-  }
-
-private:
-  CompilerInstance &CI;
-  std::shared_ptr<CheckState> State;
 };
 
 class CPrimeAction : public PluginASTAction {
 protected:
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  StringRef) override {
-    auto State = std::make_shared<CheckState>();
-    const DiagnosticOptions &DO = CI.getDiagnosticOpts();
-    for (const std::string &W : DO.Warnings)
-      State->Settings.applyOption(W);
-    for (const std::string &W : PluginWarnings)
-      State->Settings.applyOption(W);
-    State->Settings.setIgnoreAll(DO.IgnoreWarnings);
-    if (const FileEntry *Main = rewriteMainFile(CI))
-      State->Enabled.insert(Main);
-    CI.getPreprocessor().addPPCallbacks(std::make_unique<IncludeHook>(CI, State));
-    return std::make_unique<CheckConsumer>(CI, std::move(State));
+    auto Checks = cprime::checks::Session::start(CI, CheckArgs);
+    rewriteMainFile(CI, *Checks);
+    CI.getPreprocessor().addPPCallbacks(std::make_unique<IncludeHook>(CI, Checks));
+    return Checks->consumer();
   }
 
   bool ParseArgs(const CompilerInstance &CI,
                  const std::vector<std::string> &Args) override {
     // Returning false would drop the plugin silently: report instead.
-    // -fplugin-arg-cprime-W<option> sets a check's level like -W<option>,
-    // without Clang's warning about a group it does not know.
     DiagnosticsEngine &DE = CI.getDiagnostics();
-    cprime::checks::Settings Probe;
-    for (const std::string &A : Args) {
-      llvm::StringRef W(A);
-      if (W.consume_front("W") && Probe.applyOption(W)) {
-        PluginWarnings.push_back(W.str());
-        continue;
-      }
-      DE.Report(DE.getCustomDiagID(DiagnosticsEngine::Error,
-                                   "unknown argument '%0' to the cprime plugin"))
-          << A;
-    }
+    for (const std::string &A : Args)
+      if (!cprime::checks::acceptPluginArg(A, CheckArgs))
+        DE.Report(DE.getCustomDiagID(DiagnosticsEngine::Error,
+                                     "unknown argument '%0' to the cprime plugin"))
+            << A;
     return true;
   }
 
   ActionType getActionType() override { return AddBeforeMainAction; }
 
 private:
-  std::vector<std::string> PluginWarnings;
+  std::vector<std::string> CheckArgs;
 
-  // rewriteMainFile returns the main file's entry when it is enabled and was
-  // rewritten without error (the checks analyse it), else null.
-  static const FileEntry *rewriteMainFile(CompilerInstance &CI) {
+  static void rewriteMainFile(CompilerInstance &CI, cprime::checks::Session &Checks) {
     SourceManager &SM = CI.getSourceManager();
     FileID Main = SM.getMainFileID();
     if (Main.isInvalid())
-      return nullptr;
+      return;
     llvm::StringRef Original = SM.getBufferData(Main);
     cprime::RewriteResult R = cprime::rewrite(Original);
     if (!R.Enabled || !requireCxx20(CI, Main, Original))
-      return nullptr;
+      return;
     // An enabled file runs on coroutine stacks: a frame larger than a page
     // probes its pages top down, so it meets the stack's guard zone instead
     // of jumping over it (docs/runtime.md, "Stacks").
     CI.getCodeGenOpts().StackClashProtector = true;
-    if (!R.Diags.empty()) {
-      report(CI.getDiagnostics(), SM, Main, R.Diags);
-      return nullptr;
-    }
+    if (!R.Diags.empty())
+      return report(CI.getDiagnostics(), SM, Main, R.Diags);
     OptionalFileEntryRef FE = SM.getFileEntryRefForID(Main);
-    const FileEntry *Entry = FE ? &FE->getFileEntry() : nullptr;
-    mapDiagnosticPragmas(R.Text);
+    Checks.enable(FE ? &FE->getFileEntry() : nullptr, R.Text);
     if (R.Text == Original)
-      return Entry;
+      return;
     SrcMgr::CharacteristicKind Kind =
         SM.getFileCharacteristic(SM.getLocForStartOfFile(Main));
     llvm::StringRef Name = SM.getBufferOrFake(Main).getBufferIdentifier();
@@ -308,43 +202,16 @@ private:
     } else {
       SM.setMainFileID(SM.createFileID(std::move(Buffer), Kind));
     }
-    return Entry;
   }
 };
 
 // `#pragma cprime` opts a file in; Clang itself must not warn about it.
-// `#pragma cprime diagnostic <ignored|warning|error> "-Wcprime-…"` (what
-// mapDiagnosticPragmas makes of the `clang diagnostic` spelling) sets a
-// check's level from that point, like Clang's own pragma.
+// `#pragma cprime diag …` sets a hazard check's level (CheckHooks.cpp).
 class CPrimePragma : public PragmaHandler {
 public:
   CPrimePragma() : PragmaHandler("cprime") {}
   void HandlePragma(Preprocessor &PP, PragmaIntroducer Intro, Token &Tok) override {
-    PP.Lex(Tok);
-    if (!Tok.is(tok::identifier) || Tok.getIdentifierInfo()->getName() != "diagnostic")
-      return;
-    PP.Lex(Tok);
-    using cprime::checks::Level;
-    std::optional<Level> Lv;
-    if (Tok.is(tok::identifier))
-      Lv = llvm::StringSwitch<std::optional<Level>>(Tok.getIdentifierInfo()->getName())
-               .Case("ignored", Level::Ignored)
-               .Case("warning", Level::Warning)
-               .Case("error", Level::Error)
-               .Default(std::nullopt);
-    PP.Lex(Tok);
-    if (!Lv || !Tok.is(tok::string_literal))
-      return;
-    std::string Spelling = PP.getSpelling(Tok);
-    llvm::StringRef Group = llvm::StringRef(Spelling).drop_front().drop_back();
-    DiagnosticsEngine &DE = PP.getDiagnostics();
-    if (CurrentState && Group.consume_front("-W") &&
-        CurrentState->Settings.pragmaSet(Intro.Loc, Group, *Lv))
-      return;
-    DE.Report(Tok.getLocation(),
-              DE.getCustomDiagID(DiagnosticsEngine::Warning,
-                                 "unknown warning group '%0', ignored"))
-        << llvm::StringRef(Spelling).drop_front().drop_back();
+    cprime::checks::handlePragma(PP, Intro, Tok);
   }
 };
 

@@ -1,11 +1,7 @@
 //===- Checks.cpp - facts and reporting shared by the hazard checks -------===//
 //
-// Settings: how -W options and `#pragma clang diagnostic` reach the checks.
-// Clang has no API for a plugin to add warning groups, so the checks' levels
-// are computed here: the -W list Clang parsed (DiagnosticOptions::Warnings)
-// and the pragmas of enabled files (the plugin turns `#pragma clang
-// diagnostic <level> "-Wcprime-…"` into a `#pragma cprime …` it handles, and
-// follows Clang's push/pop through PPCallbacks). docs/checks/README.md.
+// Settings: the checks' levels from -W options and diagnostic pragmas
+// (CheckHooks.cpp says how they reach here; docs/checks/README.md).
 //
 // TUFacts: one RecursiveASTVisitor pass over the enabled files' top-level
 // declarations (template patterns, not instantiations; lambda bodies as

@@ -27,8 +27,17 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace clang {
+class ASTConsumer;
+class CompilerInstance;
+class Preprocessor;
+struct PragmaIntroducer;
+class Token;
+} // namespace clang
 
 namespace cprime::checks {
 
@@ -177,6 +186,38 @@ std::string typeName(clang::QualType T);
 // parallel or timeout block, where it waits).
 clang::SourceLocation suspendLoc(const clang::Expr *E,
                                  const clang::SourceManager &SM);
+
+// --- the plugin's hooks (CheckHooks.cpp) -----------------------------------
+
+// Session is one compilation's checks: the enabled files and the levels.
+class Session : public std::enable_shared_from_this<Session> {
+public:
+  // Reads the -W options and the plugin's W arguments, and follows
+  // diagnostic push/pop from here on.
+  static std::shared_ptr<Session> start(clang::CompilerInstance &CI,
+                                        llvm::ArrayRef<std::string> PluginArgs);
+  // FE (null for a buffer without a file) opted in; Text is its rewritten
+  // text, whose diagnostic pragmas naming a check are mapped in place.
+  void enable(const clang::FileEntry *FE, std::string &Text);
+  // The AST consumer that runs the checks after parsing.
+  std::unique_ptr<clang::ASTConsumer> consumer();
+
+  llvm::DenseSet<const clang::FileEntry *> Enabled;
+  Settings Levels;
+
+private:
+  clang::CompilerInstance *CI = nullptr;
+};
+
+// Renames `clang|GCC diagnostic <level> "-Wcprime…"` pragmas (also in
+// _Pragma) to `cprime diag`, without moving any column.
+void mapDiagnosticPragmas(std::string &Text);
+// Arg is a -fplugin-arg-cprime- argument; a W<option> for the checks is
+// taken (appended to Out, without the W) and true returned.
+bool acceptPluginArg(llvm::StringRef Arg, std::vector<std::string> &Out);
+// The rest of a `#pragma cprime` line.
+void handlePragma(clang::Preprocessor &PP, clang::PragmaIntroducer Intro,
+                  clang::Token &Tok);
 
 // runAll analyses the functions defined in the Enabled files.
 void runAll(clang::ASTContext &Ctx,
