@@ -1,5 +1,5 @@
 // No false positives: the examples (also examples/consumers/), the
-// benchmarks (bench/, bench/api/, bench/compile/), the run tests
+// benchmarks (bench/, bench/compile/), the run tests
 // (test/run/**), the interop tests and every runtime header (public and
 // detail) compile with no hazard-check diagnostic (each check made an
 // error). The driver fails when a set is missing or has shrunk.

@@ -46,9 +46,9 @@
 // ARG-ERROR-NOT: blocking call
 // The rename of a pragma keeps every column: the lock after a _Pragma on
 // the same line, and Clang's own warning after it.
-// COL: columns.cpp:7:86: warning: 'std::mutex' held by 'g'
 // COL: columns.cpp:7:96: warning: unused variable 'unused'
-// COL: columns.cpp:8:3: note: may suspend here
+// COL: columns.cpp:7:86: warning: 'std::mutex' held by 'g'
+// COL: columns.cpp:8:3: note: 'cprime::await' may suspend here
 
 //--- hazards.cpp
 #pragma cprime
