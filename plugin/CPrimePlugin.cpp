@@ -14,6 +14,8 @@
 //  - A file that does not opt in (docs/using.md) is never touched.
 //  - An enabled main file is compiled with stack clash protection (the
 //    -fstack-clash-protection code generation option).
+//  - Clang's own diagnostics in a rewritten file are shown on the user's
+//    text by DiagnosticMapper, installed when a file is first rewritten.
 //  - Rewriter errors go through DiagnosticsEngine at the original offsets;
 //    the file is then compiled unrewritten with later diagnostics suppressed,
 //    so the user sees the CPrime error and not a cascade from the raw syntax.
@@ -23,6 +25,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Checks.h"
+#include "DiagnosticMapper.h"
 #include "Rewrite.h"
 #include "Scanner.h"
 
@@ -61,9 +64,17 @@ void report(DiagnosticsEngine &DE, SourceManager &SM, FileID FID,
 // The runtime headers the lowering calls into are C++20 (concepts, requires
 // clauses, <coroutine>): an older -std fails deep inside them. requireCxx20 reports one error at the
 // file's opt-in line instead and silences the cascade; it returns false then.
+// It also refuses -fixit (a cc1 option): Clang's fix-it writer would save
+// the rewritten C++ over the user's file.
+bool appliesFixIts(const CompilerInstance &CI) {
+  const FrontendOptions &FO = CI.getFrontendOpts();
+  return FO.ProgramAction == frontend::FixIt || FO.FixAndRecompile;
+}
+
 bool requireCxx20(CompilerInstance &CI, FileID FID, llvm::StringRef Text) {
   const LangOptions &LO = CI.getLangOpts();
-  if (LO.CPlusPlus && LO.CPlusPlus20)
+  bool FixIt = appliesFixIts(CI);
+  if (LO.CPlusPlus && LO.CPlusPlus20 && !FixIt)
     return true;
   uint32_t Offset = 0;
   for (llvm::StringRef Rest = Text; !Rest.empty();) {
@@ -77,9 +88,16 @@ bool requireCxx20(CompilerInstance &CI, FileID FID, llvm::StringRef Text) {
   DiagnosticsEngine &DE = CI.getDiagnostics();
   SourceManager &SM = CI.getSourceManager();
   DE.Report(SM.getLocForStartOfFile(FID).getLocWithOffset(Offset),
-            DE.getCustomDiagID(DiagnosticsEngine::Error,
-                               "CPrime needs C++20 or later; compile with "
-                               "-std=c++20 (or -std=gnu++20, or newer)"));
+            FixIt ? DE.getCustomDiagID(
+                        DiagnosticsEngine::Error,
+                        "CPrime cannot apply fix-its to an enabled file "
+                        "(-fixit would save the rewritten C++ over it); use "
+                        "-fdiagnostics-parseable-fixits, whose edits are on "
+                        "your text")
+                  : DE.getCustomDiagID(DiagnosticsEngine::Error,
+                                       "CPrime needs C++20 or later; compile "
+                                       "with -std=c++20 (or -std=gnu++20, or "
+                                       "newer)"));
   DE.setSuppressAllDiagnostics(true);
   return false;
 }
@@ -106,7 +124,7 @@ public:
     cprime::RewriteResult R = cprime::rewrite(Buf->getBuffer());
     if (!R.Enabled)
       return;
-    if (!CI.getLangOpts().CPlusPlus20) {
+    if (!CI.getLangOpts().CPlusPlus20 || appliesFixIts(CI)) {
       Pending[&File->getFileEntry()] = {};
       return;
     }
@@ -115,9 +133,12 @@ public:
       return;
     }
     Checks->enable(&File->getFileEntry(), R.Text);
-    if (R.Text != Buf->getBuffer())
-      SM.overrideFileContents(*File, llvm::MemoryBuffer::getMemBufferCopy(
-                                         R.Text, Buf->getBufferIdentifier()));
+    if (R.Text == Buf->getBuffer())
+      return;
+    cprime::DiagnosticMapper::install(CI).addFile(*File, Buf->getBuffer(),
+                                                  std::move(R.Map));
+    SM.overrideFileContents(*File, llvm::MemoryBuffer::getMemBufferCopy(
+                                       R.Text, Buf->getBufferIdentifier()));
   }
 
   // A header's errors are reported once it has a FileID to point into.
@@ -196,11 +217,15 @@ private:
         SM.getFileCharacteristic(SM.getLocForStartOfFile(Main));
     llvm::StringRef Name = SM.getBufferOrFake(Main).getBufferIdentifier();
     auto Buffer = llvm::MemoryBuffer::getMemBufferCopy(R.Text, Name);
+    cprime::DiagnosticMapper &Mapper = cprime::DiagnosticMapper::install(CI);
     if (FE) {
+      // Original goes with the buffer it points into: copy it first.
+      Mapper.addFile(*FE, Original, std::move(R.Map));
       SM.overrideFileContents(*FE, std::move(Buffer));
       SM.setMainFileID(SM.createFileID(*FE, SourceLocation(), Kind));
     } else {
       SM.setMainFileID(SM.createFileID(std::move(Buffer), Kind));
+      Mapper.addBuffer(SM.getMainFileID(), Original, std::move(R.Map));
     }
   }
 };

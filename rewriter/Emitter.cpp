@@ -49,40 +49,42 @@ void Emitter::renderPiece(const Piece &P, std::string &Out) const {
 }
 
 void Emitter::note(const std::string &Out, size_t Mark, uint32_t Src,
-                   uint32_t Len, bool Verbatim) const {
+                   uint32_t Len, bool Verbatim, uint32_t Report) const {
   if (!Rec || Out.size() == Mark)
     return;
   Rec->push_back(Span{static_cast<uint32_t>(Mark),
                       static_cast<uint32_t>(Out.size() - Mark), Src, Len,
-                      Verbatim});
+                      Verbatim, Report == UINT32_MAX ? Src : Report});
 }
 
 // Inserted text is recorded against the token it sits at: before it, in
 // its place, or after it. A Piece that splices moved tokens records their own
 // verbatim spans instead.
 void Emitter::renderAt(const Piece &P, uint32_t Src, uint32_t Len,
-                       std::string &Out) const {
+                       uint32_t Report, std::string &Out) const {
   size_t Mark = Out.size();
   renderPiece(P, Out);
   if (P.First < 0)
-    note(Out, Mark, Src, Len, false);
+    note(Out, Mark, Src, Len, false, Report);
 }
 
 void Emitter::renderToken(int I, std::string &Out) const {
   const Edit &E = Edits[I];
   const Token &T = Toks[I];
   for (const Insertion &In : E.Before)
-    renderAt(In.P, T.Offset, 0, Out);
+    renderAt(In.P, T.Offset, 0, T.Offset, Out);
   if (E.Replaced) {
     for (const Piece &P : E.Replacement)
-      renderAt(P, T.Offset, T.Length, Out);
+      renderAt(P, T.Offset, T.Length, T.Offset, Out);
   } else if (!E.Removed) {
     size_t Mark = Out.size();
     Out += Toks.text(I);
     note(Out, Mark, T.Offset, T.Length, true);
   }
+  // A closer has nothing of the user's to stand for: it is the construct's,
+  // so a diagnostic inside it is reported at the construct's keyword.
   for (const Insertion &In : E.After)
-    renderAt(In.P, T.Offset + T.Length, 0, Out);
+    renderAt(In.P, T.Offset + T.Length, 0, Toks[In.Owner].Offset, Out);
 }
 
 // Gap text between tokens. A gap inside a moved run keeps only its line

@@ -48,12 +48,16 @@ struct Piece {
 /// span is offset K of its source range. Other spans are text the lowering
 /// inserted; they point at the input range they stand for (a replaced token,
 /// or the empty range before or after the token they were inserted at).
+/// Report is where a diagnostic inside the span belongs: Src, except for
+/// text inserted after a token (the closers `);`, `)`, `goto …; }`), which
+/// belongs to the construct that inserted it, at its keyword.
 struct Span {
   uint32_t Out = 0;
   uint32_t OutLength = 0;
   uint32_t Src = 0;
   uint32_t SrcLength = 0;
   bool Verbatim = false;
+  uint32_t Report = 0;
 };
 
 class Emitter {
@@ -92,15 +96,16 @@ private:
   };
 
   void renderPiece(const Piece &P, std::string &Out) const;
-  void renderAt(const Piece &P, uint32_t Src, uint32_t Len,
+  void renderAt(const Piece &P, uint32_t Src, uint32_t Len, uint32_t Report,
                 std::string &Out) const;
   void renderToken(int I, std::string &Out) const;
   void renderFlat(int First, int Last, std::string &Out) const;
   void renderGap(int Tok, bool NewlinesOnly, std::string &Out) const;
 
-  // Records Out's bytes from Mark on as one span for [Src, Src+Len).
+  // Records Out's bytes from Mark on as one span for [Src, Src+Len),
+  // reported at Report (Src when not given).
   void note(const std::string &Out, size_t Mark, uint32_t Src, uint32_t Len,
-            bool Verbatim) const;
+            bool Verbatim, uint32_t Report = UINT32_MAX) const;
 
   const TokenBuffer &Toks;
   std::vector<Edit> Edits;

@@ -93,7 +93,46 @@ uint32_t OffsetMap::toSource(uint32_t Out, bool RangeEnd) const {
   }
   if (Sp.Verbatim)
     return Sp.Src + (Out - Sp.Out);
-  return RangeEnd ? Sp.Src + Sp.SrcLength : Sp.Src;
+  return RangeEnd ? Sp.Src + Sp.SrcLength : Sp.Report;
+}
+
+std::optional<uint32_t> OffsetMap::exactSource(uint32_t Out,
+                                               uint32_t Len) const {
+  if (Spans.empty())
+    return Out;
+  if (Out > OutSize || Len > OutSize - Out)
+    return std::nullopt;
+  auto At = [&](uint32_t O) {
+    return std::prev(std::upper_bound(
+        Spans.begin(), Spans.end(), O,
+        [](uint32_t X, const Span &Sp) { return X < Sp.Out; }));
+  };
+  if (Len == 0) {
+    // Before the byte at Out, or else after the byte before it.
+    if (Out < OutSize) {
+      if (auto It = At(Out); It->Verbatim)
+        return It->Src + (Out - It->Out);
+    }
+    if (Out > 0) {
+      if (auto It = At(Out - 1); It->Verbatim)
+        return It->Src + (Out - It->Out);
+    }
+    return std::nullopt;
+  }
+  auto It = At(Out);
+  if (!It->Verbatim)
+    return std::nullopt;
+  uint32_t Start = It->Src + (Out - It->Out);
+  // Consecutive verbatim spans that continue each other in the input.
+  for (uint32_t End = Out + Len;;) {
+    if (End <= It->Out + It->OutLength)
+      return Start;
+    auto Next = std::next(It);
+    if (Next == Spans.end() || !Next->Verbatim ||
+        Next->Src != It->Src + It->SrcLength)
+      return std::nullopt;
+    It = Next;
+  }
 }
 
 uint32_t OffsetMap::toRewritten(uint32_t Src, bool RangeEnd) const {

@@ -14,17 +14,20 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
 #include <string>
 
 namespace cprime {
 
 /// OffsetMap translates byte offsets between the input and the rewritten
 /// text, for tools that show the user's file while a compiler or clangd works
-/// on the rewritten one. Bytes copied from the input map exactly; an offset
-/// inside text the lowering inserted maps to the input range it stands for
-/// (the start, or with \p RangeEnd the end, so a range over inserted text
-/// covers the construct's keyword). A default-constructed map is the
-/// identity.
+/// on the rewritten one (the plugin's diagnostics, cprime-clangd). Bytes
+/// copied from the input map exactly. An offset inside text the lowering
+/// inserted maps to the token it replaced or was inserted before; inside a
+/// closer inserted after a token (`);`, `)`), to the keyword of the construct
+/// that inserted it. With \p RangeEnd it maps to the end of the input range
+/// the text stands for, so a range over inserted text covers the construct.
+/// A default-constructed map is the identity.
 class OffsetMap {
 public:
   OffsetMap() = default;
@@ -32,6 +35,11 @@ public:
 
   /// The input offset of rewritten offset \p Out.
   uint32_t toSource(uint32_t Out, bool RangeEnd = false) const;
+  /// The input offset where the rewritten bytes [Out, Out+Len) were copied
+  /// from, if they all were, from one run of the input; for Len 0, where an
+  /// insertion at Out belongs, if a byte next to Out was copied. Edits (a
+  /// compiler's fix-its) carry over to the input exactly when this is set.
+  std::optional<uint32_t> exactSource(uint32_t Out, uint32_t Len) const;
   /// The rewritten offset of input offset \p Src.
   uint32_t toRewritten(uint32_t Src, bool RangeEnd = false) const;
   bool identity() const { return Spans.empty(); }
