@@ -10,6 +10,10 @@
 // CPrime syntax errors are logged in clangd's format and counted in the
 // summary; clangd's errors on lines blanked to recover from them are not.
 //
+// One failure of clangd's own is not counted either (see extractBreak
+// below). A file that does not opt in goes through the same log, so its
+// summary is what clangd's would be but for that failure.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Server.h"
@@ -57,6 +61,20 @@ std::string databaseFor(llvm::StringRef File) {
     if (auto Found = findDatabaseDir(D))
       return *Found;
   return "";
+}
+
+// clangd's check also tries every code action it can offer at every token
+// and counts one that then fails. clangd-19's "Extract to function" offers
+// itself on a `break` or `continue` (or a block ending in one) whose loop is
+// outside the selection, then refuses: this exact failure, in plain C++ as
+// much as in CPrime files, on code that compiles. It says nothing about the
+// file, so it is logged as a warning and left out of the count; any other
+// failure, of this action or another, counts.
+bool extractBreak(llvm::StringRef Line) {
+  return Line.starts_with("E[") &&
+         Line.ends_with("] " "    tweak: ExtractFunction ==> FAIL: Cannot "
+                        "extract break/continue without corresponding "
+                        "loop/switch statement.");
 }
 
 [[noreturn]] void execClangd(const std::string &Clangd,
@@ -108,15 +126,6 @@ int runCheck(const std::string &Clangd, const std::string &FileArg,
 
   Workspace WS;
   bool HaveDb = WS.init(projectRoot(File), CdbDir);
-  if (!D.enabled() && !HaveDb) {
-    // Nothing of ours to add: exactly clangd's check.
-    std::vector<std::string> Argv{Clangd, "--check=" + std::string(File)};
-    if (!CdbDir.empty())
-      Argv.push_back("--compile-commands-dir=" + CdbDir);
-    Argv.insert(Argv.end(), Pass.begin(), Pass.end());
-    WS.removeFiles(); // exec runs no destructor
-    execClangd(Clangd, Argv);
-  }
 
   // An enabled file is checked as a private copy holding the rewritten text,
   // under a directory of its own so that nothing else named like it is found
@@ -192,7 +201,7 @@ int runCheck(const std::string &Clangd, const std::string &FileArg,
 
   llvm::Regex DiagLine("^E\\[[^]]*\\] \\[[^]]*\\] Line ([0-9]+):");
   llvm::Regex Summary("^(I\\[[^]]*\\] All checks completed, )([0-9]+)( errors?)$");
-  unsigned Dropped = 0, Errors = 0;
+  unsigned Dropped = 0, Errors = 0, Known = 0;
   bool SawSummary = false;
   llvm::StringRef Rest = Log;
   while (!Rest.empty()) {
@@ -202,6 +211,12 @@ int runCheck(const std::string &Clangd, const std::string &FileArg,
     if (Copy != File)
       for (size_t P; (P = Line.find(Copy.str())) != std::string::npos;)
         Line.replace(P, Copy.size(), File.str());
+    if (extractBreak(Line)) {
+      llvm::outs() << "W" << llvm::StringRef(Line).drop_front()
+                   << " (a clangd bug on code that compiles: not counted)\n";
+      ++Known;
+      continue;
+    }
     llvm::SmallVector<llvm::StringRef, 4> M;
     if (DiagLine.match(Line, &M)) {
       unsigned N = 0;
@@ -214,7 +229,7 @@ int runCheck(const std::string &Clangd, const std::string &FileArg,
     if (Summary.match(Line, &M)) {
       unsigned N = 0;
       M[2].getAsInteger(10, N);
-      Errors = N - std::min(N, Dropped) + D.errors().size();
+      Errors = N - std::min(N, Dropped + Known) + D.errors().size();
       llvm::outs() << M[1] << Errors << M[3]
                    << "\n";
       SawSummary = true;
