@@ -142,6 +142,67 @@ void DiagnosticMapper::forward(DiagnosticsEngine::Level Level,
   mirrorCounts();
 }
 
+// The rewrite FID holds, if it holds one (a twin holds none).
+const DiagnosticMapper::Rewritten *DiagnosticMapper::rewrittenFile(FileID FID) {
+  auto Found = Twins.find(FID);
+  if (Found != Twins.end())
+    return Found->second.R;
+  const Rewritten *R = ByBuffer.lookup(FID);
+  if (!R)
+    if (OptionalFileEntryRef FE = SM->getFileEntryRefForID(FID))
+      R = ByEntry.lookup(&FE->getFileEntry());
+  return R;
+}
+
+// Whether Loc, or a location its macro expansion was spelled or expanded
+// at, is on a line of a rewritten file that differs from the user's line.
+bool DiagnosticMapper::onRewrittenLine(SourceLocation Loc, unsigned Depth) {
+  if (Loc.isInvalid() || Depth > 64)
+    return Loc.isValid();
+  if (Loc.isMacroID()) {
+    auto [FID, Offset] = SM->getDecomposedLoc(Loc);
+    // A copy: the table the entry is in may move.
+    SrcMgr::ExpansionInfo X = SM->getSLocEntry(FID).getExpansion();
+    return onRewrittenLine(X.getSpellingLoc().getLocWithOffset(Offset),
+                           Depth + 1) ||
+           onRewrittenLine(X.getExpansionLocStart(), Depth + 1) ||
+           onRewrittenLine(X.getExpansionLocEnd(), Depth + 1);
+  }
+  auto [FID, Offset] = SM->getDecomposedLoc(Loc);
+  const Rewritten *R = rewrittenFile(FID);
+  if (!R)
+    return false;
+  // The line around Offset, here and in the user's text; newlines are
+  // always copied, so they map exactly.
+  llvm::StringRef Text = SM->getBufferData(FID);
+  Offset = std::min<unsigned>(Offset, Text.size());
+  size_t Begin = Text.rfind('\n', Offset == 0 ? 0 : Offset - 1);
+  Begin = Offset == 0 || Begin == llvm::StringRef::npos ? 0 : Begin + 1;
+  size_t End = std::min(Text.find('\n', Offset), Text.size());
+  uint32_t SrcBegin = Begin == 0 ? 0 : R->Map.toSource(Begin - 1) + 1;
+  uint32_t SrcEnd = End == Text.size() ? R->Original.size()
+                                       : R->Map.toSource(End);
+  if (SrcEnd < SrcBegin)
+    return true;
+  return Text.slice(Begin, End) !=
+         llvm::StringRef(R->Original).slice(SrcBegin, SrcEnd);
+}
+
+bool DiagnosticMapper::onRewrittenLine(const clang::Diagnostic &Info) {
+  if (onRewrittenLine(Info.getLocation()))
+    return true;
+  for (const CharSourceRange &R : Info.getRanges())
+    if (onRewrittenLine(R.getBegin()) || onRewrittenLine(R.getEnd()))
+      return true;
+  for (const FixItHint &F : Info.getFixItHints())
+    if (onRewrittenLine(F.RemoveRange.getBegin()) ||
+        onRewrittenLine(F.RemoveRange.getEnd()) ||
+        onRewrittenLine(F.InsertFromRange.getBegin()) ||
+        onRewrittenLine(F.InsertFromRange.getEnd()))
+      return true;
+  return false;
+}
+
 const DiagnosticMapper::Twin *DiagnosticMapper::twinOf(FileID FID) {
   auto Found = Twins.find(FID);
   if (Found != Twins.end()) {
@@ -150,10 +211,7 @@ const DiagnosticMapper::Twin *DiagnosticMapper::twinOf(FileID FID) {
     copyLineEntries(FID, Found->second);
     return &Found->second;
   }
-  const Rewritten *R = ByBuffer.lookup(FID);
-  if (!R)
-    if (OptionalFileEntryRef FE = SM->getFileEntryRefForID(FID))
-      R = ByEntry.lookup(&FE->getFileEntry());
+  const Rewritten *R = rewrittenFile(FID);
   if (!R) {
     Twins[FID] = Twin{};
     return nullptr;
@@ -351,6 +409,9 @@ void DiagnosticMapper::HandleDiagnostic(DiagnosticsEngine::Level Level,
     Expansions.clear();
     Replay.reset();
   }
+
+  if (!onRewrittenLine(Info))
+    return forward(Level, Info);
 
   SourceLocation Loc = mapLoc(Info.getLocation());
   bool Changed = Loc != Info.getLocation();

@@ -12,6 +12,10 @@
 // backtrace and include stack with Clang's own code. Every other diagnostic
 // passes through untouched. See docs/design.md, "Diagnostics".
 //
+// A diagnostic whose locations all lie on lines the rewrite left as they
+// were is passed through as it is: its line, column and snippet are already
+// the user's.
+//
 // What must hold:
 //  - Levels, -Werror, error limits and pragmas are decided by Clang's engine
 //    before a diagnostic reaches a consumer; the mapper never changes them.
@@ -90,6 +94,9 @@ private:
                const clang::Diagnostic &Info);
   void mirrorCounts();
 
+  bool onRewrittenLine(clang::SourceLocation Loc, unsigned Depth = 0);
+  bool onRewrittenLine(const clang::Diagnostic &Info);
+  const Rewritten *rewrittenFile(clang::FileID FID);
   const Twin *twinOf(clang::FileID FID);
   void copyLineEntries(clang::FileID FID, Twin &T);
   clang::SourceLocation mapLoc(clang::SourceLocation Loc, bool RangeEnd = false);
