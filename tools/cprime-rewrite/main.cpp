@@ -52,14 +52,16 @@ cl::opt<bool> VerifyMap("verify-offset-map", cl::Hidden,
 
 // verifyMap checks what tools mapping positions rely on: the spans tile the
 // output; a verbatim span's bytes are the input's; every verbatim byte maps
-// to the input and back exactly; every offset maps into range.
+// to the input and back exactly, and carries edits over exactly; inserted
+// text carries none, and maps to the token it stands for or, for a closer,
+// to its construct's keyword; every offset maps into range.
 bool verifyMap(StringRef Source, StringRef Text, const cprime::OffsetMap &M,
                raw_ostream &OS) {
   if (M.identity()) {
     OS << "identity map\n";
     return Text == Source;
   }
-  uint32_t Next = 0, Verbatim = 0, Inserted = 0;
+  uint32_t Next = 0, Verbatim = 0, Inserted = 0, Closers = 0;
   for (const cprime::Span &S : M.spans()) {
     if (S.Out != Next || S.OutLength == 0) {
       OS << "span at " << S.Out << " does not continue at " << Next << "\n";
@@ -72,7 +74,26 @@ bool verifyMap(StringRef Source, StringRef Text, const cprime::OffsetMap &M,
     }
     if (!S.Verbatim) {
       Inserted += S.OutLength;
+      if (M.exactSource(S.Out, 1)) {
+        OS << "inserted span at " << S.Out << " takes edits\n";
+        return false;
+      }
+      StringRef At = Source.substr(M.toSource(S.Out));
+      bool Closer = S.SrcLength == 0 && S.Report != S.Src;
+      if (Closer && !At.starts_with("spawn") && !At.starts_with("select") &&
+          !At.starts_with("parallel") && !At.starts_with("defer") &&
+          !At.starts_with("timeout") && !At.starts_with("co_await")) {
+        OS << "closer at " << S.Out << " maps to '" << At.take_front(12)
+           << "', not a construct's keyword\n";
+        return false;
+      }
+      Closers += Closer;
       continue;
+    }
+    if (M.exactSource(S.Out, S.OutLength) != S.Src ||
+        M.exactSource(S.Out, 0) != S.Src) {
+      OS << "verbatim span at " << S.Out << " does not take edits exactly\n";
+      return false;
     }
     Verbatim += S.OutLength;
     if (S.OutLength != S.SrcLength ||
@@ -99,7 +120,7 @@ bool verifyMap(StringRef Source, StringRef Text, const cprime::OffsetMap &M,
       return false;
     }
   OS << "offset map ok: " << Verbatim << " bytes verbatim, " << Inserted
-     << " inserted\n";
+     << " inserted, " << Closers << " closers at their keyword\n";
   return true;
 }
 
