@@ -82,6 +82,7 @@ DiagnosticMapper::~DiagnosticMapper() {
 
 void DiagnosticMapper::addFile(FileEntryRef File, llvm::StringRef Original,
                                OffsetMap Map) {
+  SM = &Engine.getSourceManager();
   Files.push_back(std::unique_ptr<Rewritten>(
       new Rewritten{Original.str(), File.getName().str(), std::move(Map),
                     File}));
@@ -90,9 +91,9 @@ void DiagnosticMapper::addFile(FileEntryRef File, llvm::StringRef Original,
 
 void DiagnosticMapper::addBuffer(FileID FID, llvm::StringRef Original,
                                  OffsetMap Map) {
-  SourceManager &S = Engine.getSourceManager();
+  SM = &Engine.getSourceManager();
   Files.push_back(std::unique_ptr<Rewritten>(new Rewritten{
-      Original.str(), S.getBufferOrFake(FID).getBufferIdentifier().str(),
+      Original.str(), SM->getBufferOrFake(FID).getBufferIdentifier().str(),
       std::move(Map), std::nullopt}));
   ByBuffer[FID] = Files.back().get();
 }
@@ -401,14 +402,11 @@ std::optional<CharSourceRange> DiagnosticMapper::mapExactly(CharSourceRange R) {
 
 void DiagnosticMapper::HandleDiagnostic(DiagnosticsEngine::Level Level,
                                         const clang::Diagnostic &Info) {
-  if (Files.empty() || !Info.hasSourceManager())
+  // Another SourceManager's diagnostic (an implicit module build forwards
+  // its diagnostics here) has no rewritten files, whatever its file entries.
+  if (Files.empty() || !Info.hasSourceManager() ||
+      &Info.getSourceManager() != SM)
     return forward(Level, Info);
-  if (SM != &Info.getSourceManager()) {
-    SM = &Info.getSourceManager();
-    Twins.clear();
-    Expansions.clear();
-    Replay.reset();
-  }
 
   if (!onRewrittenLine(Info))
     return forward(Level, Info);

@@ -117,6 +117,7 @@ private:
   std::vector<std::unique_ptr<Rewritten>> Files;
   llvm::DenseMap<const clang::FileEntry *, const Rewritten *> ByEntry;
   llvm::DenseMap<clang::FileID, const Rewritten *> ByBuffer;
+  // The SourceManager whose buffers the plugin rewrote.
   clang::SourceManager *SM = nullptr;
   llvm::DenseMap<clang::FileID, Twin> Twins;
   // An expansion's copy over twin locations (or its own start, unchanged).
