@@ -111,23 +111,34 @@ void task_wait(task_state_base* st) {
 }
 
 namespace {
+// ending(st): the task belongs to a block that is being cancelled, so it is
+// on its way out (its block's end waits for it in any case).
+bool ending(const task_state_base* st) noexcept { return st->node && st->node->is_cancelled(); }
+
 void task_wait_hidden(task_state_base* st) {
   if (st->finished.load(std::memory_order_acquire)) return;
-  throw_if_cancelled();
-  waiter w(true);
-  w.reason = "join";
-  st->mu.lock();
-  if (st->finished.load(std::memory_order_relaxed)) {
-    st->mu.unlock();
-    return;
+  bool cancellable = !ending(st);
+  if (cancellable) throw_if_cancelled();
+  for (;;) {
+    waiter w(cancellable);
+    w.reason = "join";
+    st->mu.lock();
+    if (st->finished.load(std::memory_order_relaxed)) {
+      st->mu.unlock();
+      return;
+    }
+    st->joiner = &w;
+    park(w, &spinlock::unlock_fn, &st->mu);
+    {
+      std::lock_guard g(st->mu);
+      if (st->joiner == &w) st->joiner = nullptr;
+    }
+    if (w.fired != waiter::cancelled) return;
+    // Cancelled while waiting. A task of a block being cancelled is ending:
+    // wait it out and report its own result or exception.
+    if (!ending(st)) throw_cancelled();
+    cancellable = false;
   }
-  st->joiner = &w;
-  park(w, &spinlock::unlock_fn, &st->mu);
-  {
-    std::lock_guard g(st->mu);
-    if (st->joiner == &w) st->joiner = nullptr;
-  }
-  if (w.fired == waiter::cancelled) throw_cancelled();
 }
 }  // namespace
 

@@ -54,6 +54,10 @@ struct task_state_base {
   // supervised: a scope (parallel, timeout, task_group) owns the task's
   // failure, so a detached supervised task's exception is not reported.
   bool supervised = false;  // immutable after spawn
+  // node: the cancel node of the block a supervised task belongs to (its
+  // join waits such a task out once that block is cancelled: task_wait()).
+  // Read only while the task is unfinished, when the block is alive.
+  cancel_node* node = nullptr;  // immutable after spawn
   void (*destroy)(task_state_base*) noexcept = nullptr;
 };
 
@@ -82,7 +86,10 @@ struct task_state<void> : task_state_base {
 // spawn site) and terminates. Drops the task's reference.
 void task_complete(task_state_base* st) noexcept;
 // task_wait() returns once the task is done. Throws cprime::cancelled if the
-// waiting coroutine is cancelled first (the handle stays joinable).
+// waiting coroutine is cancelled first (the handle stays joinable) — unless
+// the task's own block is cancelled too: that task is ending, as the block's
+// end would wait for it anyway, so the join waits it out and reports its own
+// outcome (a child whose failure cancelled the block reports that failure).
 void task_wait(task_state_base* st);
 // task_detach() drops the handle's reference; an exception already stored is
 // reported as for a detached task.
@@ -275,6 +282,7 @@ task<spawn_result_t<F, A...>> detail_spawn(const detail::spawn_options& o, bool 
   auto* st = new detail::task_state<R>();
   st->where = o.where;
   st->supervised = o.supervised;
+  if (o.supervised && !o.inherit_node) st->node = o.node;
   if (blocking) {
     C* c;
     try {
