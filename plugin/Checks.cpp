@@ -217,6 +217,13 @@ std::string typeName(QualType T) {
 SourceLocation suspendLoc(const Expr *E, const SourceManager &SM) {
   SourceLocation B = SM.getExpansionLoc(E->getBeginLoc());
   SourceLocation End = SM.getExpansionLoc(E->getEndLoc());
+  // A block's call (parallel, timeout) ends in text the rewriter inserted
+  // after the user's closing brace; it waits at that brace, the end of its
+  // last argument, the block's lambda.
+  if (const auto *C = dyn_cast<CallExpr>(E->IgnoreImplicit()))
+    if (unsigned N = C->getNumArgs())
+      if (const auto *L = dyn_cast<LambdaExpr>(C->getArg(N - 1)->IgnoreImplicit()))
+        End = SM.getExpansionLoc(L->getEndLoc());
   return SM.getExpansionLineNumber(B) == SM.getExpansionLineNumber(End) ? B : End;
 }
 
