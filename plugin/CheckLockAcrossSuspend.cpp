@@ -47,11 +47,6 @@ const ValueDecl *objectKey(const Expr *E) {
   return nullptr;
 }
 
-bool isScope(const Stmt *S) {
-  return isa<CompoundStmt, IfStmt, ForStmt, WhileStmt, DoStmt, SwitchStmt,
-             CXXForRangeStmt, CXXCatchStmt>(S);
-}
-
 class Walker {
 public:
   Walker(const TUFacts &F, Reporter &R) : F(F), R(R) {}
@@ -158,24 +153,16 @@ private:
     }
   }
 
-  void walk(const Stmt *S) {
-    if (!S)
-      return;
-    if (auto *LE = dyn_cast<LambdaExpr>(S)) {
-      // The body is a function of its own; only the captures run here.
-      for (const Expr *Init : LE->capture_inits())
-        walk(Init);
-      return;
-    }
-    if (isScope(S)) {
-      const Stmt *Saved = Scope;
-      Scope = S;
-      for (const Stmt *C : S->children())
-        walk(C);
-      Scope = Saved;
+  template <class W> friend bool cprime::checks::walkStructure(W &, const clang::Stmt *);
+
+  // What this check tracked in scope S ends with it (walkStructure).
+  void leaveScope(const Stmt *S) {
       llvm::erase_if(Locks, [S](const Held &H) { return H.Guard && H.Scope == S; });
+  }
+
+  void walk(const Stmt *S) {
+    if (!S || walkStructure(*this, S))
       return;
-    }
     if (auto *DS = dyn_cast<DeclStmt>(S)) {
       for (const Decl *D : DS->decls()) {
         const auto *VD = dyn_cast<VarDecl>(D);

@@ -59,11 +59,6 @@ const VarDecl *tlsRead(const Expr *E) {
   return nullptr;
 }
 
-bool isScope(const Stmt *S) {
-  return isa<CompoundStmt, IfStmt, ForStmt, WhileStmt, DoStmt, SwitchStmt,
-             CXXForRangeStmt, CXXCatchStmt>(S);
-}
-
 class Walker {
 public:
   Walker(const TUFacts &F, Reporter &R) : F(F), R(R) {}
@@ -98,23 +93,16 @@ private:
     }
   }
 
-  void walk(const Stmt *S) {
-    if (!S)
-      return;
-    if (auto *LE = dyn_cast<LambdaExpr>(S)) {
-      for (const Expr *Init : LE->capture_inits())
-        walk(Init);
-      return;
-    }
-    if (isScope(S)) {
-      const Stmt *Saved = Scope;
-      Scope = S;
-      for (const Stmt *C : S->children())
-        walk(C);
-      Scope = Saved;
+  template <class W> friend bool cprime::checks::walkStructure(W &, const clang::Stmt *);
+
+  // What this check tracked in scope S ends with it (walkStructure).
+  void leaveScope(const Stmt *S) {
       llvm::erase_if(Caches, [S](const Cache &C) { return C.Scope == S; });
+  }
+
+  void walk(const Stmt *S) {
+    if (!S || walkStructure(*this, S))
       return;
-    }
     if (auto *DS = dyn_cast<DeclStmt>(S)) {
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D)) {

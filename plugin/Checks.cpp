@@ -214,6 +214,11 @@ std::string typeName(QualType T) {
   return T.getUnqualifiedType().getAsString(P);
 }
 
+bool isScope(const Stmt *S) {
+  return isa<CompoundStmt, IfStmt, ForStmt, WhileStmt, DoStmt, SwitchStmt,
+             CXXForRangeStmt, CXXCatchStmt>(S);
+}
+
 SourceLocation suspendLoc(const Expr *E, const SourceManager &SM) {
   SourceLocation B = SM.getExpansionLoc(E->getBeginLoc());
   SourceLocation End = SM.getExpansionLoc(E->getEndLoc());

@@ -21,6 +21,8 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -186,6 +188,32 @@ std::string typeName(clang::QualType T);
 // parallel or timeout block, where it waits).
 clang::SourceLocation suspendLoc(const clang::Expr *E,
                                  const clang::SourceManager &SM);
+
+// A statement that opens a scope of its own (its locals end with it).
+bool isScope(const clang::Stmt *S);
+
+// walkStructure(W, S): the part of a statement walk every check shares. A
+// lambda's body is a function of its own (walked separately), so only its
+// captures are walked here; a scope is walked with W.Scope set to it, then
+// W.leaveScope(S) drops what the check tracked in it. Returns false for any
+// other statement, which the check handles itself.
+template <class Walker>
+bool walkStructure(Walker &W, const clang::Stmt *S) {
+  if (const auto *LE = llvm::dyn_cast<clang::LambdaExpr>(S)) {
+    for (const clang::Expr *Init : LE->capture_inits())
+      W.walk(Init);
+    return true;
+  }
+  if (!isScope(S))
+    return false;
+  const clang::Stmt *Saved = W.Scope;
+  W.Scope = S;
+  for (const clang::Stmt *C : S->children())
+    W.walk(C);
+  W.Scope = Saved;
+  W.leaveScope(S);
+  return true;
+}
 
 // --- the plugin's hooks (CheckHooks.cpp) -----------------------------------
 
