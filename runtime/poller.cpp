@@ -158,17 +158,6 @@ class poller {
     return fd_events;
   }
 
-  void stop() noexcept {
-    std::lock_guard<std::mutex> g(stop_mu_);
-    if (!thread_.joinable()) return;
-    stopping_.store(true, std::memory_order_release);
-    running_.store(false, std::memory_order_release);
-    wake();
-    tick_word_.store(1, std::memory_order_release);
-    futex_wake(&tick_word_, 1);
-    thread_.join();
-  }
-
   // wait() is epoll_wait with a timeout in nanoseconds (-1: none). A timer
   // folded into the poll owner's wait needs better than epoll_wait's whole
   // milliseconds (rounded up, a sleep of 1.1 ms would wake at 2 ms):
@@ -205,9 +194,8 @@ class poller {
   void loop() noexcept {
     pthread_setname_np(pthread_self(), "cprime-poller");
     uint64_t seen = polls_.load(std::memory_order_relaxed);
-    while (!stopping_.load(std::memory_order_acquire)) {
+    for (;;) {
       futex_wait_until(&tick_word_, 0, clock::now() + std::chrono::milliseconds(10));
-      if (stopping_.load(std::memory_order_acquire)) break;
       const uint64_t now = polls_.load(std::memory_order_relaxed);
       if (now == seen && !owner.load(std::memory_order_acquire)) (void)poll(0, nullptr, nullptr);
       seen = polls_.load(std::memory_order_relaxed);
@@ -217,12 +205,10 @@ class poller {
   // consume_wake() reads the eventfd. Only the poll owner does (the wake is
   // meant for it): the eventfd is level-triggered, so a poll_break that
   // another caller's epoll_wait reported stays pending and epoll passes it on
-  // to the owner. Once stopping it stays readable for good.
+  // to the owner.
   void consume_wake() noexcept {
-    if (!stopping_.load(std::memory_order_acquire)) {
-      uint64_t v;
-      [[maybe_unused]] ssize_t r = ::read(wakefd_, &v, sizeof v);
-    }
+    uint64_t v;
+    [[maybe_unused]] ssize_t r = ::read(wakefd_, &v, sizeof v);
   }
 
   void dispatch(const epoll_event& ev) noexcept {
@@ -265,8 +251,6 @@ class poller {
   int epfd_ = -1;
   int wakefd_ = -1;
   std::thread thread_;
-  std::mutex stop_mu_;
-  std::atomic<bool> stopping_{false};
   std::atomic<bool> running_{false};  // the poller thread exists
   std::atomic<bool> pwait2_{true};     // epoll_pwait2 available (wait())
   std::atomic<uint64_t> polls_{0};     // epoll_wait calls so far (any thread)
@@ -549,10 +533,6 @@ io_result poll_block_thread(int fd, io_dir dir, clock::time_point deadline) {
     }
     if (ms == 0 || clock::now() >= deadline) return io_result::timed_out;
   }
-}
-
-void poller_stop() noexcept {
-  if (poller* p = g_poller.load(std::memory_order_acquire)) p->stop();
 }
 
 int poll_ready(int timeout_ms, void (*on_return)(void*), void* arg) noexcept {

@@ -239,7 +239,6 @@ class stack_pool {
       for (std::size_t i = 0; i < s.count; ++i) fn(s.base + i * slot_size_);
   }
   std::size_t live_slots() noexcept;
-  std::size_t slab_count() noexcept;
   static constexpr std::size_t top_reserve = 256;  // neighbour canary zone at a slot's top
   static constexpr std::size_t zone_bytes = 64 << 10;  // below each stack: guard or gap
   static constexpr std::size_t keep_bytes = 32 << 10;  // a recycled stack keeps these

@@ -330,11 +330,6 @@ std::size_t stack_pool::live_slots() noexcept {
   return total_ - free_.size();
 }
 
-std::size_t stack_pool::slab_count() noexcept {
-  std::lock_guard g(mu_);
-  return slabs_.size();
-}
-
 constexpr std::size_t canary_hi = stack_pool::top_reserve / sizeof(uint64_t) - 1;
 
 void canary_arm(uint64_t* c) noexcept {

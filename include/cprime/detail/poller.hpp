@@ -95,11 +95,6 @@ void poll_forget(int fd) noexcept;
 // std::system_error(EBADF) for a descriptor that is not open.
 io_result poll_block_thread(int fd, io_dir dir, clock::time_point deadline);
 
-// poller_stop() stops and joins the poller thread (for an orderly runtime
-// shutdown); waits parked afterwards never see an edge. Idempotent; does
-// nothing if the poller never started.
-void poller_stop() noexcept;
-
 // poll_ready() is the scheduler hook: one epoll_wait with timeout_ms (0 =
 // just look, -1 = until an event or poll_break) on the poller's epoll set;
 // then on_return(arg) if set (the scheduler's poll owner marks its worker
