@@ -50,32 +50,6 @@ struct chan_timer {
   clock::time_point next;
 };
 
-
-void chan_lock::lock_slow() noexcept {
-  // Spin with exponential backoff (1, 2, 4 … 16 pauses between looks) for
-  // about spin_limit pauses, then yield the thread: a holder that runs keeps
-  // the lock for a few dozen instructions, and yielding on every miss under
-  // contention costs far more than waiting for it.
-  constexpr unsigned spin_limit = 1024;
-  unsigned spins = 0, backoff = 1;
-  for (;;) {
-    if (!locked_.load(std::memory_order_relaxed) && !locked_.exchange(true, std::memory_order_acquire)) return;
-    if (spins < spin_limit) {
-      for (unsigned i = 0; i < backoff; ++i) {
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#elif defined(__aarch64__)
-        asm volatile("yield");
-#endif
-      }
-      spins += backoff;
-      if (backoff < 16) backoff <<= 1;
-    } else {
-      std::this_thread::yield();
-    }
-  }
-}
-
 void chan_queue::push(chan_node* n) noexcept {
   n->prev = tail;
   n->next = nullptr;

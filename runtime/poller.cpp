@@ -430,7 +430,8 @@ io_token poll_token(poll_desc* d, io_dir dir) noexcept {
   return io_token{(gen << 32) | seq};
 }
 
-io_result poll_wait(poll_desc* d, io_dir dir, io_token tok, clock::time_point deadline) {
+// No thread-safety analysis: the lock is released by park() (spinlock::unlock_fn).
+io_result poll_wait(poll_desc* d, io_dir dir, io_token tok, clock::time_point deadline) CPRIME_SPIN_NO_TSA {
   waiter w;
   io_wait n{&w};
   d->mu.lock();
@@ -447,7 +448,8 @@ io_result poll_wait(poll_desc* d, io_dir dir, io_token tok, clock::time_point de
   return park_on(d, dir, n, deadline);
 }
 
-io_result poll_wait_fd(int fd, io_dir dir, clock::time_point deadline) {
+// No thread-safety analysis: the lock is released by park() (spinlock::unlock_fn).
+io_result poll_wait_fd(int fd, io_dir dir, clock::time_point deadline) CPRIME_SPIN_NO_TSA {
   if (fd < 0) throw std::system_error(EBADF, std::generic_category(), "cprime::io: wait on a negative fd");
   poller& p = the_poller();
   waiter w;

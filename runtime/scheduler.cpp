@@ -70,11 +70,6 @@ constexpr auto runnext_grace = std::chrono::microseconds(3);
 constexpr auto ring_grace = std::chrono::microseconds(20);
 constexpr uint32_t steal_backlog = 8;
 
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
 constexpr uint32_t N = worker::ring_size;
 
 // Ring entries carry a "LIFO ok" bit in the low bit (fibers are 64-byte
@@ -811,11 +806,7 @@ void runtime_impl::poll_woken(void* arg) noexcept {
     // A waker (or shutdown) took us off the list; it stores wake_word right
     // after releasing idle_mu_.
     uint32_t v;
-    while ((v = w->wake_word.load(std::memory_order_acquire)) == 0) {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
-    }
+    while ((v = w->wake_word.load(std::memory_order_acquire)) == 0) cpu_relax();
     if (v == 2) w->spinning = true;  // counted in nspinning_ by the waker
   }
 }

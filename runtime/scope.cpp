@@ -87,7 +87,8 @@ bool scope_core::wait_children(bool cancellable) noexcept {
   return done;
 }
 
-bool scope_core::wait_children_hidden(bool cancellable) noexcept {
+// No thread-safety analysis: the lock is released by park() (spinlock::unlock_fn).
+bool scope_core::wait_children_hidden(bool cancellable) noexcept CPRIME_SPIN_NO_TSA {
   waiter w(cancellable);
   w.reason = "scope join";
   mu_.lock();

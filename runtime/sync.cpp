@@ -31,13 +31,12 @@ void mutex::lock() {
   detail::tsan_acquire(this);
 }
 
-void mutex::lock_hidden() {
+// No thread-safety analysis: the lock is released by park() (spinlock::unlock_fn).
+void mutex::lock_hidden() CPRIME_SPIN_NO_TSA {
   if (try_lock()) return;
   for (int i = 0; i < 100; ++i) {
     if (state_.load(std::memory_order_relaxed) == 0 && try_lock()) return;
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
+    detail::cpu_relax();
   }
   detail::throw_if_cancelled();
   detail::wait_node n(true);
@@ -138,7 +137,8 @@ void wait_group::wait() {
   detail::tsan_acquire(this);
 }
 
-void wait_group::wait_hidden() {
+// No thread-safety analysis: the lock is released by park() (spinlock::unlock_fn).
+void wait_group::wait_hidden() CPRIME_SPIN_NO_TSA {
   if (count_.load(std::memory_order_acquire) == 0) return;
   detail::throw_if_cancelled();
   detail::wait_node n(true);

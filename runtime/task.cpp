@@ -115,7 +115,8 @@ namespace {
 // on its way out (its block's end waits for it in any case).
 bool ending(const task_state_base* st) noexcept { return st->node && st->node->is_cancelled(); }
 
-void task_wait_hidden(task_state_base* st) {
+// No thread-safety analysis: the lock is released by park() (spinlock::unlock_fn).
+void task_wait_hidden(task_state_base* st) CPRIME_SPIN_NO_TSA {
   if (st->finished.load(std::memory_order_acquire)) return;
   bool cancellable = !ending(st);
   if (cancellable) throw_if_cancelled();

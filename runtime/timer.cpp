@@ -77,14 +77,6 @@ inline int64_t tick_ns(uint64_t tick) noexcept {
   return tick >= (static_cast<uint64_t>(never) >> tick_shift) ? never : static_cast<int64_t>(tick << tick_shift);
 }
 
-inline void relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
-
 }  // namespace
 
 struct timer_wheel {
@@ -447,7 +439,7 @@ void arm_timer(timer& t, clock::time_point when, void (*fn)(void*), void* arg) n
     h->mu.lock();
     while (h->running == &t) {  // its callback still returning elsewhere
       h->mu.unlock();
-      relax();
+      cpu_relax();
       h->mu.lock();
     }
     t.home.store(nullptr, std::memory_order_relaxed);
@@ -496,7 +488,7 @@ bool cancel_timer(timer& t) noexcept {
       if (h->running != &t) break;
       // Its callback runs on the driving thread; it may re-arm t here.
       h->mu.unlock();
-      relax();
+      cpu_relax();
       h->mu.lock();
     }
     t.home.store(nullptr, std::memory_order_relaxed);

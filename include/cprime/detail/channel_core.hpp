@@ -26,6 +26,7 @@
 #include <type_traits>
 
 #include "cprime/detail/park.hpp"
+#include "cprime/detail/spinlock.hpp"
 #include "cprime/detail/tsan.hpp"
 #include "cprime/detail/timer.hpp"
 
@@ -66,23 +67,6 @@ inline constexpr elem_ops elem_ops_for{
     std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>,
     [](void* dst, void* src) noexcept { ::new (dst) T(std::move(*static_cast<T*>(src))); },
     [](void* p) noexcept { static_cast<T*>(p)->~T(); },
-};
-
-// chan_lock is the per-channel lock: a test-and-test-and-set spinlock that
-// backs off exponentially and yields the thread only after a long spin. Critical sections are a few dozen
-// instructions and never park, switch or call user code other than T's move
-// constructor.
-class CPRIME_CHAN_CAPABILITY("mutex") chan_lock {
- public:
-  void lock() noexcept CPRIME_CHAN_ACQUIRE() {
-    if (!locked_.exchange(true, std::memory_order_acquire)) return;
-    lock_slow();
-  }
-  void unlock() noexcept CPRIME_CHAN_RELEASE() { locked_.store(false, std::memory_order_release); }
-
- private:
-  void lock_slow() noexcept;
-  std::atomic<bool> locked_{false};
 };
 
 struct chan_core;
@@ -140,7 +124,10 @@ enum class chan_wait : uint8_t { never, forever, until };
 // same allocation by `cap` element slots.
 struct alignas(64) chan_core {
   std::atomic<uint32_t> refs{1};  // handles, ops and timers referring to it
-  chan_lock lock;
+  // The channel lock (detail/spinlock.hpp): critical sections are a few dozen
+  // instructions and never park, switch or call user code other than T's move
+  // constructor.
+  spinlock lock;
   std::atomic<bool> closed{false};  // written under lock; read anywhere
   std::size_t head CPRIME_CHAN_GUARDED_BY(lock) = 0;   // slot of the oldest buffered item
   // buffered items; written under lock, atomic (relaxed) for the same peek
