@@ -9,7 +9,9 @@
 // ones; idle_ counts threads waiting on cv_; pool_.size() <= max_.
 #include <pthread.h>
 
-#include "rt.hpp"
+#include "blocking_pool.hpp"
+#include "registry.hpp"
+#include "runtime_impl.hpp"
 
 namespace cprime::detail {
 

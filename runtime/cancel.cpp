@@ -6,7 +6,7 @@
 // only the parent's mu_.
 #include <vector>
 
-#include "rt.hpp"
+#include "runtime_impl.hpp"
 
 namespace cprime::detail {
 

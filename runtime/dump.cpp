@@ -49,7 +49,10 @@
 #include <libunwind.h>
 
 #include "cprime/detail/poller.hpp"
-#include "rt.hpp"
+#include "dump.hpp"
+#include "futex.hpp"
+#include "registry.hpp"
+#include "runtime_impl.hpp"
 
 #if !defined(__x86_64__)
 #error "dump.cpp reads Boost.Context's x86_64 SysV frame layout"
@@ -145,7 +148,7 @@ __attribute__((used)) const cprime_debug_layout_t cprime_debug_layout = {
     offsetof(thread_parker, tid),
     offsetof(thread_parker, next),
 };
-// The registry of runtimes (scheduler.cpp keeps these current under its lock).
+// The registry of runtimes (registry.cpp keeps these current under its lock).
 __attribute__((used)) void* const* cprime_debug_runtimes = nullptr;
 __attribute__((used)) std::size_t cprime_debug_nruntimes = 0;
 // Steady-clock milliseconds as of the monitor's last tick; fiber::since and
@@ -883,3 +886,9 @@ void monitor_tick() noexcept {
 }
 
 }  // namespace cprime::detail
+
+namespace cprime {
+
+void dump() noexcept { detail::dump_to_stderr(detail::dump_why::api); }
+
+}  // namespace cprime

@@ -15,7 +15,10 @@
 #include <cstdlib>
 #include <new>
 
-#include "rt.hpp"
+#include "overflow.hpp"
+#include "park_internal.hpp"
+#include "registry.hpp"
+#include "runtime_impl.hpp"
 
 #ifdef CPRIME_ASAN_FIBERS
 #include <sanitizer/common_interface_defs.h>
@@ -114,8 +117,8 @@ void check_stack(fiber* f) noexcept {
 }
 
 // after_switch_inline() is after_switch(), inlined into the switch paths
-// (switch_to is itself inlined into park_fiber: scheduler.cpp and this file
-// form one translation unit, runtime/CMakeLists.txt).
+// (switch_to is itself inlined into park_fiber: park.cpp, runq.cpp, idle.cpp
+// and this file form one translation unit, runtime/CMakeLists.txt).
 [[gnu::always_inline]] inline void after_switch_inline(ctx::transfer_t t) noexcept {
   worker* w = static_cast<worker*>(t.data);
   switch_record sw = w->sw;
@@ -352,7 +355,7 @@ void fiber_start(fiber* f) noexcept {
   // full, the spawner hands its worker to the child at once and waits in
   // runnext: a short-lived child finishes and hands its stack back,
   // cache-hot, to the next spawn. Fairness: the ring still gets its turn
-  // every runnext_limit picks (scheduler.cpp). Below the mark spawn never
+  // every runnext_limit picks (runq.cpp). Below the mark spawn never
   // switches.
   worker* w = this_worker();
   if (w && w->rt == rt && w->current &&

@@ -8,7 +8,9 @@
 #include "cprime/detail/poller.hpp"
 #include "cprime/metrics.hpp"
 #include "cprime/runtime.hpp"
-#include "rt.hpp"
+#include "registry.hpp"
+#include "runtime_impl.hpp"
+#include "timer_wheel.hpp"
 
 namespace cprime::detail {
 namespace {

@@ -27,7 +27,8 @@
 #include <cstring>
 #include <mutex>
 
-#include "rt.hpp"
+#include "overflow.hpp"
+#include "runtime_impl.hpp"
 
 namespace cprime::detail {
 namespace {

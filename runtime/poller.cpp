@@ -51,7 +51,10 @@
 #include "cprime/detail/park.hpp"
 #include "cprime/detail/spinlock.hpp"
 #include "cprime/io.hpp"
-#include "rt.hpp"
+#include "futex.hpp"
+#include "poll_owner.hpp"
+#include "registry.hpp"
+#include "runtime_impl.hpp"
 
 namespace cprime::detail {
 namespace {

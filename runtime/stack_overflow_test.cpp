@@ -20,7 +20,7 @@
 
 #include "cprime/runtime.hpp"
 #include "cprime/sync.hpp"
-#include "rt.hpp"
+#include "runtime_impl.hpp"
 
 namespace {
 

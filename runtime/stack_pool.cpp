@@ -65,7 +65,8 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "rt.hpp"
+#include "registry.hpp"
+#include "runtime_impl.hpp"
 
 #ifdef CPRIME_ASAN_FIBERS
 #include <sanitizer/asan_interface.h>

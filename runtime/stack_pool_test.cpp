@@ -16,7 +16,8 @@
 #include "cprime/channel.hpp"
 #include "cprime/runtime.hpp"
 #include "cprime/sync.hpp"
-#include "rt.hpp"
+#include "stack_pool.hpp"
+#include "worker.hpp"
 #include "test_util.hpp"
 
 namespace {

@@ -13,7 +13,8 @@
 #include <stdexcept>
 
 #include "cprime/sync.hpp"
-#include "rt.hpp"
+#include "registry.hpp"
+#include "runtime_impl.hpp"
 
 // Race-detector edges (detail/tsan.hpp): unlock() releases on the mutex and
 // a lock that succeeds acquires it — an unlock happens before the next lock,

@@ -11,7 +11,7 @@
 #include <mutex>
 
 #include "cprime/errors.hpp"
-#include "rt.hpp"
+#include "runtime_impl.hpp"
 
 namespace cprime::detail {
 namespace {

@@ -1,7 +1,5 @@
 // runtime/timer.cpp — hierarchical timing wheels (one per worker, one for the
-// process) and the monitor thread, which drives the process wheel and also
-// serves SIGQUIT dumps, deadlock probes and, every 10 ms while a runtime
-// exists, retake() (stuck runnext, LIFO fairness, overdue worker wheels).
+// process, which the monitor drives: monitor.cpp), arm/cancel, and sleep.
 //
 // The wheel is the Linux kernel's / Tokio's: 6 levels of 64 slots; a slot of
 // level L spans 64^L ticks of 2^14 ns (16.4 µs), so level 0 covers 1 ms,
@@ -36,15 +34,16 @@
 // Lock order: a worker wheel's mu before the process wheel's (retire); no
 // other lock is taken under a wheel lock, and callbacks run without it, so
 // arm_timer/cancel_timer may be called with channel or node locks held.
-#include <signal.h>
-
 #include <algorithm>
 #include <mutex>
-#include <thread>
 #include <vector>
 
+#include "cprime/detail/spinlock.hpp"
+#include "cprime/detail/timer.hpp"
 #include "cprime/task.hpp"
-#include "rt.hpp"
+#include "monitor.hpp"
+#include "timer_wheel.hpp"
+#include "worker.hpp"
 
 namespace cprime::detail {
 
@@ -58,12 +57,6 @@ constexpr uint8_t overflow_level = nlevels;
 constexpr int64_t never = INT64_MAX;
 enum : uint8_t { st_idle = 0, st_armed = 1, st_fired = 2 };
 
-inline int64_t to_ns(clock::time_point t) noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-}
-inline clock::time_point from_ns(int64_t ns) noexcept {
-  return clock::time_point(std::chrono::duration_cast<clock::duration>(std::chrono::nanoseconds(ns)));
-}
 // A deadline rounds up to a tick and fires once the clock's tick (rounded
 // down) reaches it: never early.
 inline uint64_t tick_ceil(clock::time_point t) noexcept {
@@ -157,27 +150,7 @@ void publish_next(timer_wheel* w) noexcept {
   w->next_ns.store(ev == UINT64_MAX ? never : tick_ns(ev), std::memory_order_release);
 }
 
-// ---- the process wheel, the pool, the monitor -------------------------------
-
-struct monitor_state {
-  std::atomic<uint32_t> word{0};  // futex: bumped when the monitor must look again
-  std::atomic<bool> sigquit{false};
-  std::thread thread;
-};
-
-monitor_state& M() {
-  static monitor_state* m = new monitor_state;  // leaked: the monitor outlives static destruction
-  return *m;
-}
-
-timer_wheel* process_wheel() noexcept {
-  static timer_wheel* w = [] {
-    auto* p = new timer_wheel;  // leaked, like the monitor
-    p->process = true;
-    return p;
-  }();
-  return w;
-}
+// ---- the process wheel, the pool ----------------------------------------------
 
 // Worker wheels are pooled, never freed: a cancel_timer() racing with a
 // runtime's shutdown may still read a retired wheel's lock.
@@ -189,9 +162,6 @@ timer_wheel* g_pool = nullptr;                  // guarded by pool_mu
 std::vector<timer_wheel*>* g_live = nullptr;    // guarded by pool_mu: wheels in use
 
 std::atomic<uint64_t> g_fires{0};
-
-std::once_flag g_started;
-std::atomic<bool> g_running{false};
 
 // The timer whose callback this thread runs, for arm_timer's re-arm rule.
 // Callbacks run on scheduler contexts and the monitor, never across a switch.
@@ -208,68 +178,14 @@ uint64_t firing_when() noexcept {
   return t ? t->when : 0;
 }
 
-namespace {
-
-void on_sigquit(int) {
-  M().sigquit.store(true, std::memory_order_relaxed);
-  M().word.fetch_add(1, std::memory_order_release);
-  futex_wake(&M().word, 1);
+timer_wheel* process_wheel() noexcept {
+  static timer_wheel* w = [] {
+    auto* p = new timer_wheel;  // leaked: the monitor drives it during exit
+    p->process = true;
+    return p;
+  }();
+  return w;
 }
-
-void monitor_main() {
-  pthread_setname_np(pthread_self(), "cprime-monitor");
-  // Race detector: the monitor is the runtime's own thread, hidden for its
-  // whole life (it never exits). A timer firing orders nothing, as in Go: a
-  // sleep, a deadline or cprime::after() carries no happens-before edge.
-  tsan_hide_begin();
-  monitor_state& m = M();
-  timer_wheel* pw = process_wheel();
-  constexpr auto probe_every = std::chrono::milliseconds(250);
-  constexpr auto retake_every = std::chrono::milliseconds(10);
-  auto next_probe = clock::time_point::max();
-  auto next_retake = clock::time_point::min();
-  bool watching = false;
-  for (;;) {
-    // Order is important here: the word is read before the wheel runs, so an
-    // arm that moves the process wheel's next event earlier after this point
-    // (it bumps the word) makes the wait below return at once.
-    const uint32_t seq = m.word.load(std::memory_order_acquire);
-    auto now = clock::now();
-    wheel_run(pw, to_ns(now));
-    const int64_t nx = pw->next_ns.load(std::memory_order_acquire);
-    auto deadline = nx == never ? clock::time_point::max() : from_ns(nx);
-
-    if (m.sigquit.exchange(false, std::memory_order_relaxed)) on_sigquit_dump();
-    if (!timers_pending() && g_parked_threads.load(std::memory_order_acquire) > 0) {
-      if (next_probe == clock::time_point::max()) next_probe = now + probe_every;
-      if (now >= next_probe) {
-        if (deadlock_probe()) {
-          tsan_hide_end();  // it may exit(): TSan will not end a thread that still ignores
-          check_deadlock_and_exit();
-          tsan_hide_begin();
-        }
-        next_probe = now + probe_every;
-      }
-      deadline = std::min(deadline, next_probe);
-    } else {
-      next_probe = clock::time_point::max();
-    }
-    // Go's sysmon: a runnext left behind a coroutine that keeps its worker,
-    // or a wheel whose busy owner let a deadline pass, gets an idle worker
-    // (runtime_impl::retake).
-    // Not watching yet: a runtime registered since (its poke woke us) must
-    // start the ticks now, not when the last unwatched deadline passes.
-    if (now >= next_retake || !watching) {
-      watching = retake_stuck_runnext();
-      monitor_tick();  // coarse clock, hog watch (dump.cpp)
-      next_retake = now + retake_every;
-    }
-    if (watching) deadline = std::min(deadline, next_retake);
-    futex_wait_until(&m.word, seq, deadline);
-  }
-}
-
-}  // namespace
 
 // ---- driving ----------------------------------------------------------------
 
@@ -391,22 +307,6 @@ void wheel_retire(timer_wheel* w) noexcept {
   g_pool = w;
 }
 
-void monitor_ensure_started() {
-  std::call_once(g_started, [] {
-    monitor_state& m = M();
-    m.thread = std::thread(monitor_main);
-    m.thread.detach();
-    g_running.store(true, std::memory_order_release);
-    install_signal_handlers(&on_sigquit);  // SIGQUIT policy: dump.cpp
-  });
-}
-
-void monitor_poke() noexcept {
-  if (!g_running.load(std::memory_order_acquire)) return;
-  M().word.fetch_add(1, std::memory_order_release);
-  futex_wake(&M().word, 1);
-}
-
 bool timers_pending() noexcept { return timers_armed() != 0; }
 std::size_t timers_armed() noexcept {
   tsan_hidden hide;  // the wheels are the runtime's (detail/tsan.hpp)
@@ -417,7 +317,6 @@ std::size_t timers_armed() noexcept {
   return n;
 }
 std::atomic<uint64_t>& timer_fires() noexcept { return g_fires; }
-std::size_t monitor_threads() noexcept { return g_running.load(std::memory_order_acquire) ? 1 : 0; }
 
 // ---- arm / cancel -------------------------------------------------------------
 

@@ -18,7 +18,8 @@
 #include "cprime/scope.hpp"
 #include "cprime/select.hpp"
 #include "cprime/sync.hpp"
-#include "rt.hpp"
+#include "runtime_impl.hpp"
+#include "timer_wheel.hpp"
 #include "test_util.hpp"
 
 namespace {

@@ -32,7 +32,7 @@
 
 namespace cprime::detail {
 
-struct exec_ctx;  // a coroutine or plain thread (runtime/rt.hpp)
+struct exec_ctx;  // a coroutine or plain thread (runtime/fiber.hpp)
 
 // cancel_callback is run once, under the node's lock, when its node is
 // cancelled: it must be short and must not block (claim-and-wake a waiter).

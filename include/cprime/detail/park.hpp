@@ -40,8 +40,8 @@ namespace cprime::detail {
 struct fiber;          // a runtime coroutine (runtime/fiber.cpp)
 struct thread_parker;  // a plain OS thread blocked in the runtime
 
-fiber* current_fiber() noexcept;                  // runtime/scheduler.cpp
-thread_parker* current_thread_parker() noexcept;  // runtime/scheduler.cpp
+fiber* current_fiber() noexcept;                  // runtime/park.cpp
+thread_parker* current_thread_parker() noexcept;  // runtime/park.cpp
 
 class waiter {
  public:
@@ -98,7 +98,7 @@ class waiter {
 
  private:
   friend void park(waiter&, void (*)(void*), void*) noexcept;
-  friend struct waiter_access;  // runtime/scheduler.cpp
+  friend struct waiter_access;  // runtime/park_internal.hpp
   std::atomic<uint32_t> claimed_{0};
   // park_state_: 0 = owner running, 1 = owner parked, 2 = woken. wake()
   // exchanges in 2; park() commits 0 -> 1 only after the owner's context is

@@ -23,7 +23,8 @@
 //
 // Known to channel.cpp (send_timeout/recv_timeout, after, ticker), select.cpp
 // (after arms), task.cpp (sleep), scope.cpp (timeout deadlines), poller.cpp
-// and net.cpp (I/O deadlines), scheduler.cpp (driving the wheels).
+// and net.cpp (I/O deadlines), idle.cpp and runq.cpp (driving the wheels),
+// monitor.cpp (the process wheel).
 #pragma once
 
 #include <atomic>
