@@ -631,8 +631,20 @@ void Parser::handleSelect(int I, int Lo, int Limit) {
 bool Parser::parseSelectArm(SelectNode &S, int &K) {
   SelectArm A;
   A.Begin = K;
+  // Go habits, rejected where they stand: `case` would otherwise become part
+  // of the binding or of the operand (a stray `case` label in the lowering),
+  // and `default:` would run on to the next arm's '=>'.
+  if (T.isWord(K, "case")) {
+    errorAt(DiagID::SelectArmCase, K);
+    return false;
+  }
+  if (T.isWord(K, "default") && T.is(K + 1, tok::colon)) {
+    errorAt(DiagID::SelectDefaultColon, K + 1);
+    return false;
+  }
   int Arrow = -1;
   int J = K;
+  int Questions = 0; // `?` still waiting for the `:` of their conditional
   for (; J < S.Close; ++J) {
     // `c.recv() {`: the body came where '=>' belongs.
     if (T.is(J, tok::l_brace) && T.is(J - 1, tok::r_paren) && J - 1 > K &&
@@ -652,6 +664,19 @@ bool Parser::parseSelectArm(SelectNode &S, int &K) {
     }
     if (T.is(J, tok::semi))
       break;
+    // A `:` outside brackets belongs to a conditional (`_ = c ? a : b =>`)
+    // or is Go's `:=` or the colon of Go's `case …:`.
+    if (T.is(J, tok::question))
+      ++Questions;
+    else if (T.is(J, tok::colon) && Questions > 0)
+      --Questions;
+    else if (T.is(J, tok::colon)) {
+      errorAt(T.is(J + 1, tok::equal) && T.adjacent(J + 1)
+                  ? DiagID::SelectGoDeclare
+                  : DiagID::SelectArmColon,
+              J);
+      return false;
+    }
   }
   if (Arrow < 0) {
     errorAfter(DiagID::SelectMissingArrow, J > K ? J - 1 : K);
@@ -694,6 +719,19 @@ bool Parser::parseSelectArm(SelectNode &S, int &K) {
       errorAt(DiagID::SelectEmptyOperand, Arrow);
       return false;
     }
+    // Go's receive `<-ch`: no C++ expression starts with `<`.
+    if (T.is(A.OperandBegin, tok::less) && T.is(A.OperandBegin + 1, tok::minus) &&
+        T.adjacent(A.OperandBegin + 1)) {
+      errorAt(DiagID::SelectGoArrow, A.OperandBegin);
+      return false;
+    }
+    // `co_await ch.recv()` would wait before the select and hand the
+    // received value to it as the "operation"; select waits itself. A channel
+    // that an awaited expression yields is written `_ = (co_await e) =>`.
+    if (T.isWord(A.OperandBegin, "co_await")) {
+      errorAt(DiagID::SelectAwaitOperand, A.OperandBegin);
+      return false;
+    }
     // The operation: `… . recv ( )` or `… . send ( … )`.
     int L = A.OperandLast;
     int Open = T.is(L, tok::r_paren) ? T[L].Match : -1;
@@ -704,7 +742,17 @@ bool Parser::parseSelectArm(SelectNode &S, int &K) {
     bool Member = Open > A.OperandBegin + 1 &&
                   (T.is(Open - 2, tok::period) || T.is(Open - 2, tok::arrow));
     if (!(Member && (Recv || Send)) && A.Kind != SelectArm::Discard) {
-      errorAt(DiagID::SelectBadOperand, A.OperandBegin);
+      // Go's send `out <- v` reads as `out < -v` here.
+      int GoSend = -1;
+      for (int P = A.OperandBegin; P < A.OperandLast && GoSend < 0; ++P) {
+        if (T.isOpen(P))
+          P = T[P].Match;
+        else if (T.is(P, tok::less) && T.is(P + 1, tok::minus) &&
+                 T.adjacent(P + 1))
+          GoSend = P;
+      }
+      errorAt(GoSend >= 0 ? DiagID::SelectGoArrow : DiagID::SelectBadOperand,
+              GoSend >= 0 ? GoSend : A.OperandBegin);
       return false;
     }
     if (A.Kind == SelectArm::Decl && Member && Recv) {
