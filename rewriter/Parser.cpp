@@ -628,6 +628,8 @@ void Parser::handleSelect(int I, int Lo, int Limit) {
 //G operand: postfix-expression ending in ('.' | '->') ('recv' '(' ')' | 'send' '(' … ')')
 //G        | expression   (only after '_ =': a channel, e.g. cprime::after(d))
 //G arm-body: compound-statement | statement
+//G (Go's `case`, `default:`, `:` for '=>', `:=`, `<-` and a `co_await` before
+//G the operation are diagnosed at the token, naming the form above.)
 bool Parser::parseSelectArm(SelectNode &S, int &K) {
   SelectArm A;
   A.Begin = K;
