@@ -96,14 +96,9 @@ void lowerSelect(const SelectNode &N, const TokenBuffer &Toks, Emitter &E) {
       std::string Take = " " + CaseName(A) + ".take();";
       switch (A.Kind) {
       case SelectArm::Decl:
+      case SelectArm::Name: // `x = …`: a name only, declared `auto`
         E.move(A.Begin, A.Equal);
-        Arrow.emplace_back(" ");
-        Arrow.push_back(Piece::tokens(A.Begin, A.Equal));
-        Arrow.emplace_back(Take);
-        break;
-      case SelectArm::Name:
-        E.move(A.Begin, A.Equal);
-        Arrow.emplace_back(" auto ");
+        Arrow.emplace_back(A.Kind == SelectArm::Name ? " auto " : " ");
         Arrow.push_back(Piece::tokens(A.Begin, A.Equal));
         Arrow.emplace_back(Take);
         break;
