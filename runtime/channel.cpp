@@ -129,17 +129,26 @@ void on_deadline(void* arg) noexcept {
   }
 }
 
+// deadline_in(timeout) is the deadline of an operation that must wait now
+// for at most timeout (> 0); duration::max() and overflow saturate to never.
+clock::time_point deadline_in(clock::duration timeout) noexcept {
+  const clock::time_point now = deadline_now();
+  return timeout >= clock::time_point::max() - now ? clock::time_point::max() : now + timeout;
+}
+
 // wait_nil() is an operation on the nil channel: it never proceeds.
-chan_status wait_nil(chan_wait wait, clock::time_point deadline) {
+chan_status wait_nil(chan_wait wait, clock::duration timeout) {
   if (wait == chan_wait::never) return chan_status::would_block;
-  if (wait == chan_wait::until && clock::now() >= deadline) return chan_status::timed_out;
+  const bool timed = wait == chan_wait::within;
+  if (timed && timeout <= timeout.zero()) return chan_status::timed_out;
+  const clock::time_point deadline = timed ? deadline_in(timeout) : clock::time_point{};
   for (;;) {
     waiter w;
     w.reason = "chan nil";
     timer t;
-    if (wait == chan_wait::until) arm_timer(t, deadline, &on_deadline, &w);
+    if (timed) arm_timer(t, deadline, &on_deadline, &w);
     park(w, nullptr, nullptr);
-    if (wait == chan_wait::until && w.fired != waiter::timed_out) cancel_timer(t);
+    if (timed && w.fired != waiter::timed_out) cancel_timer(t);
     if (w.fired == waiter::cancelled) throw_cancelled();
     if (w.fired == waiter::timed_out) return chan_status::timed_out;
   }
@@ -197,8 +206,8 @@ chan_status wait_nil(chan_wait wait, clock::time_point deadline) {
 // run_single() is every single (non-select) send or receive: try under the
 // lock; if it would block and the caller waits, park one node on the queue.
 template <bool is_send>
-chan_status run_single(chan_core* c, void* elem, chan_wait wait, clock::time_point deadline) CPRIME_CHAN_NO_TSA {
-  if (!c) return wait_nil(wait, deadline);
+chan_status run_single(chan_core* c, void* elem, chan_wait wait, clock::duration timeout) CPRIME_CHAN_NO_TSA {
+  if (!c) return wait_nil(wait, timeout);
   constexpr auto op = is_send ? &send_impl : &recv_impl;  // a constant: inlined
   waiter* wk = nullptr;
   c->lock.lock();
@@ -209,17 +218,17 @@ chan_status run_single(chan_core* c, void* elem, chan_wait wait, clock::time_poi
     return s;
   }
 
-  if (wait == chan_wait::until && clock::now() >= deadline) {
+  const bool timed = wait == chan_wait::within;
+  if (timed && timeout <= timeout.zero()) {
     c->lock.unlock();
     return chan_status::timed_out;
   }
   waiter w;
   // One timer, armed only once the operation must wait (on this worker's
   // wheel, under the channel lock: the wheel's lock is a leaf), cancelled
-  // when the operation completes first.
+  // when the operation completes first. The clock is read here, once.
   timer t;
-  const bool timed = wait == chan_wait::until;
-  if (timed) arm_timer(t, deadline, &on_deadline, &w);
+  if (timed) arm_timer(t, deadline_in(timeout), &on_deadline, &w);
 
   w.reason = is_send ? "chan send" : "chan recv";
   if (!timed) w.set_lock_only();  // no timer, no select: only lock holders claim w
@@ -313,23 +322,23 @@ void chan_tsan_end(chan_core* c, bool is_send, chan_status s) noexcept {
     tsan_acquire(chan_tsan_close(c));
 }
 
-chan_status chan_send(chan_core* c, void* elem, chan_wait wait, clock::time_point deadline) {
+chan_status chan_send(chan_core* c, void* elem, chan_wait wait, clock::duration timeout) {
   chan_tsan_begin(c, true);
   chan_status s;
   {
     tsan_section hide;
-    s = run_single<true>(c, elem, wait, deadline);
+    s = run_single<true>(c, elem, wait, timeout);
   }
   chan_tsan_end(c, true, s);
   return s;
 }
 
-chan_status chan_recv(chan_core* c, void* dst, chan_wait wait, clock::time_point deadline) {
+chan_status chan_recv(chan_core* c, void* dst, chan_wait wait, clock::duration timeout) {
   chan_tsan_begin(c, false);
   chan_status s;
   {
     tsan_section hide;
-    s = run_single<false>(c, dst, wait, deadline);
+    s = run_single<false>(c, dst, wait, timeout);
   }
   chan_tsan_end(c, false, s);
   return s;

@@ -41,6 +41,7 @@ scope_core::~scope_core() { node_->release(); }
 void scope_core::child_started() noexcept {
   tsan_hidden hide;
   std::lock_guard g(mu_);
+  touched_.store(true, std::memory_order_relaxed);
   ++pending_;
 }
 
@@ -61,6 +62,7 @@ void scope_core::record_error(std::exception_ptr e) noexcept {
   tsan_hidden hide;
   {
     std::lock_guard g(mu_);
+    touched_.store(true, std::memory_order_relaxed);
     if (error_) return;
     error_ = std::move(e);
   }
@@ -71,6 +73,7 @@ void scope_core::record_cancelled(std::exception_ptr e) noexcept {
   tsan_hidden hide;
   if (node_->is_cancelled()) {
     std::lock_guard g(mu_);
+    touched_.store(true, std::memory_order_relaxed);
     saw_cancel_ = true;
     return;
   }
@@ -89,6 +92,7 @@ bool scope_core::wait_children(bool cancellable) noexcept {
 
 // No thread-safety analysis: the lock is released by park() (spinlock::unlock_fn).
 bool scope_core::wait_children_hidden(bool cancellable) noexcept CPRIME_SPIN_NO_TSA {
+  if (!touched_.load(std::memory_order_acquire)) return true;  // no child ever
   waiter w(cancellable);
   w.reason = "scope join";
   mu_.lock();
@@ -106,6 +110,7 @@ bool scope_core::wait_children_hidden(bool cancellable) noexcept CPRIME_SPIN_NO_
 }
 
 std::exception_ptr scope_core::take_error() noexcept {
+  if (!touched_.load(std::memory_order_acquire)) return nullptr;
   tsan_hidden hide;
   std::lock_guard g(mu_);
   saw_cancel_ = false;
@@ -113,18 +118,21 @@ std::exception_ptr scope_core::take_error() noexcept {
 }
 
 bool scope_core::saw_cancel() noexcept {
+  if (!touched_.load(std::memory_order_acquire)) return false;
   tsan_hidden hide;
   std::lock_guard g(mu_);
   return saw_cancel_;
 }
 
 bool scope_core::has_pending() noexcept {
+  if (!touched_.load(std::memory_order_acquire)) return false;
   tsan_hidden hide;
   std::lock_guard g(mu_);
   return pending_ != 0;
 }
 
 void scope_core::finish_parallel() {
+  if (!touched_.load(std::memory_order_acquire)) return;  // nothing recorded
   bool interrupted;
   std::exception_ptr e;
   {
@@ -138,6 +146,7 @@ void scope_core::finish_parallel() {
 }
 
 bool scope_core::finish_timeout(bool hit) {
+  if (!touched_.load(std::memory_order_acquire)) return hit && node_->observed();
   bool interrupted;
   std::exception_ptr e;
   {

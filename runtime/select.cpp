@@ -18,9 +18,11 @@
 //           time; the fired arm's node was unlinked by its claimer
 //
 // After arms (`_ = cprime::after(d) =>`, select_case<after_arm>) have no
-// channel: pass 2 fires one whose deadline passed; pass 3 arms one timer for
-// the earliest of them on the select's waiter, cancelled when a channel arm
-// fires first. A select whose channel arm is ready never touches a timer.
+// channel: pass 2 reads the clock once, fixes each after arm's deadline at
+// its first poll (now + timeout) and fires one whose deadline passed; pass 3
+// arms one timer for the earliest of them on the select's waiter, cancelled
+// when a channel arm fires first. A select whose channel arm is ready in the
+// fast pass never reads the clock or touches a timer.
 //
 // Invariants:
 //   - While the select is parked, every live arm has exactly one node linked
@@ -183,13 +185,22 @@ int select_run_hidden(select_arm* const* arms, std::size_t n, bool has_default, 
     lock_all(ls);
     bool live = false;
     int timer_arm = -1;  // the earliest after arm, first in poll order on ties
-    clock::time_point now{};
+    clock::time_point start{}, now{};
     for (std::size_t k = 0; k < n; ++k) {
       uint32_t i = order[k];
       select_arm* a = arms[i];
       if (a->timed) {
-        if (now == clock::time_point{}) now = clock::now();
-        if (a->deadline <= now) {
+        bool due;
+        if (!a->deadline_set) {  // its first poll: the timeout starts now
+          if (start == clock::time_point{}) start = deadline_now();
+          a->deadline_set = true;
+          a->deadline = a->timeout >= clock::time_point::max() - start ? clock::time_point::max() : start + a->timeout;
+          due = a->timeout <= clock::duration::zero();
+        } else {  // a retry: has the deadline passed? (deadline_now() may run ahead)
+          if (now == clock::time_point{}) now = clock::now();
+          due = a->deadline <= now;
+        }
+        if (due) {
           unlock_all(ls);
           a->result = chan_status::ok;
           return static_cast<int>(i);

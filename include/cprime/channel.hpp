@@ -152,9 +152,9 @@ class recv_slot {
 };
 
 template <class T>
-std::optional<T> recv_optional(chan_core* c, chan_wait wait, clock::time_point deadline) {
+std::optional<T> recv_optional(chan_core* c, chan_wait wait, clock::duration timeout) {
   recv_slot<T> slot;
-  if (chan_recv(c, slot.raw(), wait, deadline) != chan_status::ok) return std::nullopt;
+  if (chan_recv(c, slot.raw(), wait, timeout) != chan_status::ok) return std::nullopt;
   return std::optional<T>(slot.take());
 }
 
@@ -175,7 +175,7 @@ class [[nodiscard]] send_op : public detail::op_base<send_op<T>, send_result<T>>
   // closes. A nil channel waits forever (until cancelled).
   CPRIME_SUSPENDS send_result<T> perform() && {
     detail::chan_status s =
-        detail::chan_send(ch_.get(), &item_, detail::chan_wait::forever, detail::clock::time_point{});
+        detail::chan_send(ch_.get(), &item_, detail::chan_wait::forever, {});
     return send_result<T>::make(s, item_);
   }
 
@@ -196,7 +196,7 @@ class [[nodiscard]] recv_op : public detail::op_base<recv_op<T>, std::optional<T
   // perform() receives, parking until an item arrives or the channel is
   // closed and drained. A nil channel waits forever (until cancelled).
   CPRIME_SUSPENDS std::optional<T> perform() && {
-    return detail::recv_optional<T>(ch_.get(), detail::chan_wait::forever, detail::clock::time_point{});
+    return detail::recv_optional<T>(ch_.get(), detail::chan_wait::forever, {});
   }
 
  private:
@@ -276,13 +276,13 @@ class channel {
   // timeout, is_timeout() and value() hands v back.
   template <class Rep, class Period>
   send_result<T> send_timeout(T v, std::chrono::duration<Rep, Period> d) const {
-    detail::chan_status s = detail::chan_send(core_, &v, detail::chan_wait::until, deadline(d));
+    detail::chan_status s = detail::chan_send(core_, &v, detail::chan_wait::within, timeout_of(d));
     return send_result<T>::make(s, v);
   }
   // recv_timeout(d) blocks for at most d; is_timeout() if nothing came.
   template <class Rep, class Period>
   recv_result<T> recv_timeout(std::chrono::duration<Rep, Period> d) const {
-    return recv_with(detail::chan_wait::until, deadline(d));
+    return recv_with(detail::chan_wait::within, timeout_of(d));
   }
 
   // close() closes the channel and wakes every blocked sender and receiver.
@@ -323,16 +323,20 @@ class channel {
     }
     return static_cast<std::size_t>(n);
   }
+  // timeout_of(d) is d in the clock's unit, rounded up, saturated at
+  // duration::max() (never times out); no clock read: the operation reads
+  // the clock only if it must wait.
   template <class Rep, class Period>
-  static detail::clock::time_point deadline(std::chrono::duration<Rep, Period> d) {
-    auto now = detail::clock::now();
-    if (d <= d.zero()) return now;
-    auto ns = std::chrono::ceil<detail::clock::duration>(d);
-    return ns >= detail::clock::time_point::max() - now ? detail::clock::time_point::max() : now + ns;
+  static detail::clock::duration timeout_of(std::chrono::duration<Rep, Period> d) noexcept {
+    using D = detail::clock::duration;
+    if (d <= d.zero()) return D::zero();
+    if (std::chrono::duration<long double, std::nano>(d) >= std::chrono::duration<long double, std::nano>(D::max()))
+      return D::max();
+    return std::chrono::ceil<D>(d);
   }
-  recv_result<T> recv_with(detail::chan_wait wait, detail::clock::time_point when) const {
+  recv_result<T> recv_with(detail::chan_wait wait, detail::clock::duration timeout) const {
     detail::recv_slot<T> slot;
-    detail::chan_status s = detail::chan_recv(core_, slot.raw(), wait, when);
+    detail::chan_status s = detail::chan_recv(core_, slot.raw(), wait, timeout);
     if (s != detail::chan_status::ok) return recv_result<T>(s);
     return recv_result<T>(slot.take());
   }

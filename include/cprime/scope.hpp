@@ -80,6 +80,12 @@ namespace cprime::detail {
 //   - error_ is written once (first error wins) and cleared only by take_error().
 //   - a child that lowers pending_ to 0 claims and wakes joiner_ under mu_; the
 //     joiner re-takes mu_ before its waiter leaves scope.
+//   - touched_ turns true (under mu_) before the first child is counted or
+//     the first error or cancellation recorded. The first of these always
+//     happens on the block's own coroutine (the body) or on a child, which
+//     exists only after that, so the owner that reads touched_ == false
+//     knows pending_ == 0 and nothing is recorded: it skips mu_ (a block
+//     that spawned nothing, the common timeout, takes no scope lock).
 class scope_core {
  public:
   // scope_core(parent) makes the block's node, a child of `parent` (nullptr:
@@ -135,6 +141,7 @@ class scope_core {
   waiter* joiner_ = nullptr;   // guarded by mu_
   std::exception_ptr error_;   // guarded by mu_
   bool saw_cancel_ = false;    // guarded by mu_
+  std::atomic<bool> touched_{false};  // written under mu_, read by the owner
   cancel_node* const node_;    // immutable; holds one reference
 };
 
@@ -192,7 +199,7 @@ task<spawn_result_t<F, A...>> spawn_child(scope_core& sc, site where, bool block
 // deadline_after(d) is now + d, saturated at time_point::max() (never armed).
 template <class Rep, class Period>
 clock::time_point deadline_after(std::chrono::duration<Rep, Period> d) noexcept {
-  const auto now = clock::now();
+  const auto now = deadline_now();
   if (d <= d.zero()) return now;
   using D = clock::duration;
   if (std::chrono::duration<long double, std::nano>(d) >=

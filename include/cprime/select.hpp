@@ -27,9 +27,12 @@
 // cprime::channel_closed — also while parked, when the last channel that
 // could fire closes.
 //
-// A `_ = cprime::after(d) =>` arm is lowered to select_case(select_after(d)): a deadline taken on entry, like
-// the operand it replaces, with no channel behind it (a select_case over
-// after()'s channel behaves the same, but allocates one).
+// A `_ = cprime::after(d) =>` arm is lowered to select_case(select_after(d)):
+// a deadline d after the select starts waiting, with no channel behind it (a
+// select_case over after()'s channel behaves the same, but allocates one).
+// The clock is read only when no channel arm is ready at once, so a select
+// that proceeds at once never reads it; its deadline is then fixed for the
+// rest of the select (a retry after a close does not move it).
 //
 // Known to the rewriter (rewriter/LowerSelect.cpp): the names select_case,
 // typed_case, select_after, select, no_default, with_default and take().
@@ -58,23 +61,21 @@ struct with_default_t {
 inline constexpr no_default_t no_default{};
 inline constexpr with_default_t with_default{};
 
-// after_arm is an after arm's deadline (see select_after()).
+// after_arm is an after arm's timeout (see select_after()).
 struct after_arm {
-  std::chrono::steady_clock::time_point deadline;
+  std::chrono::steady_clock::duration timeout;
 };
 
 // select_after(d) is the arm `_ = cprime::after(d) =>`: ready once d has
-// passed from now (d <= 0: at once). Saturates: a deadline past the clock's
-// range never fires.
+// passed since the select began waiting (d <= 0: at once). Saturates: a
+// timeout past the clock's range never fires.
 template <class Rep, class Period>
 after_arm select_after(std::chrono::duration<Rep, Period> d) noexcept {
-  using clock = std::chrono::steady_clock;
-  const auto now = clock::now();
-  if (d <= d.zero()) return {now};
-  if (std::chrono::duration<long double, std::nano>(d) >=
-      std::chrono::duration<long double, std::nano>(clock::time_point::max() - now))
-    return {clock::time_point::max()};
-  return {now + std::chrono::ceil<clock::duration>(d)};
+  using D = std::chrono::steady_clock::duration;
+  if (d <= d.zero()) return {D::zero()};
+  if (std::chrono::duration<long double, std::nano>(d) >= std::chrono::duration<long double, std::nano>(D::max()))
+    return {D::max()};
+  return {std::chrono::ceil<D>(d)};
 }
 
 namespace detail {
@@ -155,7 +156,7 @@ class select_case<after_arm> {
  public:
   explicit select_case(after_arm a) noexcept {
     arm_.timed = true;
-    arm_.deadline = a.deadline;
+    arm_.timeout = a.timeout;
   }
   select_case(const select_case&) = delete;
   select_case& operator=(const select_case&) = delete;

@@ -453,14 +453,14 @@ inline yield_op yield_now() noexcept { return yield_op{}; }
 // (or blocks the plain thread) for at least d.
 template <class Rep, class Period>
 sleep_op sleep(std::chrono::duration<Rep, Period> d) noexcept {
-  return sleep_op(detail::clock::now() + std::chrono::ceil<detail::clock::duration>(d));
+  return sleep_op(detail::deadline_now() + std::chrono::ceil<detail::clock::duration>(d));
 }
 
 // sleep_for(d) suspends the current coroutine (or blocks the plain thread)
 // for at least d, at once. Throws cprime::cancelled if cancelled first.
 template <class Rep, class Period>
 CPRIME_SUSPENDS void sleep_for(std::chrono::duration<Rep, Period> d) {
-  detail::sleep_until_point(detail::clock::now() + std::chrono::ceil<detail::clock::duration>(d));
+  detail::sleep_until_point(detail::deadline_now() + std::chrono::ceil<detail::clock::duration>(d));
 }
 
 // sleep_until(t) suspends until the steady-clock time point t.

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 
@@ -92,6 +93,9 @@ class cancel_node {
 
  private:
   cancel_node() = default;
+  // Nodes come from a per-thread cache of released ones (runtime/cancel.cpp).
+  static void* operator new(std::size_t size);
+  static void operator delete(void* p) noexcept;
   std::atomic<int> refs_{1};
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> observed_{false};
@@ -118,6 +122,7 @@ class node_scope {
   node_scope& operator=(const node_scope&) = delete;
 
  private:
+  exec_ctx* ctx_;  // the member: a coroutine's context stays the same across workers
   cancel_node* prev_;
 };
 

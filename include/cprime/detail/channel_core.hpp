@@ -117,8 +117,11 @@ inline constexpr int select_retry = -100;
 // chan_status is the outcome of one channel operation.
 enum class chan_status : uint8_t { ok, would_block, closed, timed_out };
 
-// chan_wait selects how a single operation waits when it cannot proceed.
-enum class chan_wait : uint8_t { never, forever, until };
+// chan_wait selects how a single operation waits when it cannot proceed:
+// not at all, until it can, or for at most a timeout counted from the moment
+// it finds it must wait (so an operation that proceeds at once never reads
+// the clock).
+enum class chan_wait : uint8_t { never, forever, within };
 
 // chan_core is one channel: its lock, buffer and wait queues, followed in the
 // same allocation by `cap` element slots.
@@ -225,10 +228,11 @@ chan_status send_locked(chan_core* c, void* elem, waiter** wake) noexcept CPRIME
 chan_status recv_locked(chan_core* c, void* dst, waiter** wake) noexcept CPRIME_CHAN_REQUIRES(c->lock);
 
 // chan_send()/chan_recv() run one send/receive on c (null = nil channel),
-// waiting per `wait` (until `deadline` for chan_wait::until). Throw
-// cprime::cancelled if the current coroutine is cancelled while waiting.
-chan_status chan_send(chan_core* c, void* elem, chan_wait wait, clock::time_point deadline);
-chan_status chan_recv(chan_core* c, void* dst, chan_wait wait, clock::time_point deadline);
+// waiting per `wait` (for at most `timeout` with chan_wait::within: <= 0
+// gives up at once, clock::duration::max() never). Throw cprime::cancelled
+// if the current coroutine is cancelled while waiting.
+chan_status chan_send(chan_core* c, void* elem, chan_wait wait, clock::duration timeout);
+chan_status chan_recv(chan_core* c, void* dst, chan_wait wait, clock::duration timeout);
 
 // chan_close() closes c, waking every blocked sender (closed) and receiver
 // (closed, or re-evaluate for a typed select arm). True the first time.
@@ -247,7 +251,10 @@ void chan_tsan_end(chan_core* c, bool is_send, chan_status s) noexcept;
 // select_arm is one arm of a select, as the select.hpp templates fill it in.
 struct select_arm {
   chan_core* core = nullptr;  // null: nil channel, never ready (unless timed)
-  bool timed = false;         // an after arm: ready at `deadline`, no channel
+  bool timed = false;         // an after arm: ready `timeout` after the select
+                              // first polls it, at `deadline`; no channel
+  bool deadline_set = false;  // select_run: `deadline` computed (first poll)
+  clock::duration timeout{};
   clock::time_point deadline{};
   void* elem = nullptr;       // send: the item; recv: raw storage for the item
   bool is_send = false;
