@@ -6,6 +6,7 @@
 // only the parent's mu_.
 #include <vector>
 
+#include "fiber.hpp"  // CPRIME_ASAN_FIBERS, CPRIME_TSAN_FIBERS
 #include "runtime_impl.hpp"
 
 namespace cprime::detail {
