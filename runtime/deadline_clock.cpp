@@ -21,7 +21,7 @@
 // The TSC is trusted only where the kernel trusts it: x86-64 with the
 // kernel's clocksource "tsc" (the kernel checked it is invariant and
 // synchronised across CPUs). Elsewhere, and until the rate is calibrated
-// (20 ms after the first deadline), deadline_now() is clock::now().
+// (5 ms after the first deadline), deadline_now() is clock::now().
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -54,7 +54,11 @@ inline uint64_t read_tsc() noexcept { return 0; }
 constexpr bool has_tsc = false;
 #endif
 
-constexpr int64_t calibrate_after_ns = 20'000'000;  // 20 ms between the two samples
+// Two samples 5 ms apart: each sample's clock reading trails its TSC value
+// by at most max_gap ticks (~0.1 µs), so the measured rate is off by at most
+// 2 × 0.1 µs / 5 ms = 40 ppm, well inside the 0.1% margin.
+constexpr int64_t calibrate_after_ns = 5'000'000;
+constexpr uint64_t max_gap = 400;  // TSC ticks between a sample's two TSC reads
 constexpr int64_t reanchor_after_ns = 1'000'000;    // anchors older than ~1 ms are renewed
 
 enum : int { st_new, st_sampled, st_ready, st_off };
@@ -64,6 +68,7 @@ struct calibration {
   std::atomic<int> state{st_new};
   uint64_t first_tsc = 0;  // guarded by mu
   int64_t first_ns = 0;    // guarded by mu
+  std::atomic<int64_t> second_at{INT64_MAX};  // when to take the second sample (ns)
   // Published by the release store of reanchor_ticks (0 = not ready):
   std::atomic<uint64_t> mult{0};            // ns per TSC tick (upper bound) << 32
   std::atomic<uint64_t> reanchor_ticks{0};  // ~1 ms of TSC ticks
@@ -80,13 +85,14 @@ struct anchor {
 };
 thread_local constinit anchor tl_anchor{};
 
-// sample() reads the TSC and then the clock, retrying a few times when
-// something (preemption) came between them: the clock reading is then at or
-// after the TSC's instant, and usually within a few tens of ns of it.
-anchor sample() noexcept {
+// sample() reads the TSC and then the clock: the clock reading is at or
+// after the TSC's instant. It retries a few times when something (an
+// interrupt, a preemption) came between them, keeping the tightest pair;
+// *gap is that pair's distance in TSC ticks.
+anchor sample(uint64_t* gap_out = nullptr) noexcept {
   anchor best{};
   uint64_t best_gap = UINT64_MAX;
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 5; ++i) {
     const uint64_t t0 = read_tsc();
     const int64_t ns = to_ns(clock::now());
     const uint64_t gap = read_tsc() - t0;
@@ -94,8 +100,9 @@ anchor sample() noexcept {
       best = {t0, ns};
       best_gap = gap;
     }
-    if (gap < 2000) break;
+    if (gap < max_gap) break;
   }
+  if (gap_out) *gap_out = best_gap;
   return best;
 }
 
@@ -110,34 +117,39 @@ bool kernel_uses_tsc() noexcept {
 }
 
 // calibrate() runs until the rate is known (or the TSC is ruled out): the
-// first call takes a sample, a call 20 ms later computes the rate.
+// first call takes a sample, a call 5 ms later computes the rate. Callers
+// come only at those two moments (second_at), so the clock::now() fallback
+// meanwhile costs no lock.
 void calibrate() noexcept {
   calibration& c = C();
   std::unique_lock g(c.mu, std::try_to_lock);
   if (!g.owns_lock()) return;  // another thread is at it; clock::now() meanwhile
   const int st = c.state.load(std::memory_order_relaxed);
+  uint64_t gap = 0;
   if (st == st_new) {
     if (!has_tsc || !kernel_uses_tsc()) {
       c.state.store(st_off, std::memory_order_relaxed);
       return;
     }
-    const anchor a = sample();
+    const anchor a = sample(&gap);
+    if (gap >= max_gap) return;  // disturbed: try again at the next deadline
     c.first_tsc = a.tsc;
     c.first_ns = a.ns;
+    c.second_at.store(a.ns + calibrate_after_ns, std::memory_order_relaxed);
     c.state.store(st_sampled, std::memory_order_relaxed);
     return;
   }
   if (st != st_sampled) return;
-  const anchor b = sample();
+  const anchor b = sample(&gap);
   const int64_t dns = b.ns - c.first_ns;
-  if (dns < calibrate_after_ns) return;
+  if (dns < calibrate_after_ns || gap >= max_gap) return;
   const uint64_t dtsc = b.tsc - c.first_tsc;
   if (b.tsc <= c.first_tsc || dtsc < 1000) {  // a TSC that does not advance: not ours to use
     c.state.store(st_off, std::memory_order_relaxed);
     return;
   }
-  // The samples' clock readings may be late by the gap between the reads
-  // (tens of ns over 20 ms: a few ppm); the 0.1% margin covers that and the
+  // The samples' clock readings may trail their TSC values by up to max_gap
+  // ticks each (tens of ppm over 5 ms); the 0.1% margin covers that and the
   // clock's slewing.
   const long double rate = static_cast<long double>(dns) / static_cast<long double>(dtsc);
   const long double hi = rate * 1.001L;
@@ -166,8 +178,10 @@ clock::time_point deadline_now() noexcept {
     a = sample();
     return from_ns(a.ns);
   }
-  if (c.state.load(std::memory_order_relaxed) != st_off) calibrate();
-  return clock::now();
+  const clock::time_point now = clock::now();
+  const int st = c.state.load(std::memory_order_relaxed);
+  if (st == st_new || (st == st_sampled && to_ns(now) >= c.second_at.load(std::memory_order_relaxed))) calibrate();
+  return now;
 }
 
 }  // namespace cprime::detail

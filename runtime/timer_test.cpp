@@ -558,7 +558,7 @@ TEST(timer, a_million_sleepers_all_wake_never_early) {
 // the clock (a deadline would fire early) and only a little after it. Four
 // threads, each with its own anchor, read it between two clock reads for
 // 60 ms, across several re-anchorings (every ~1 ms) and, where the kernel's
-// clocksource is the TSC, the switch from the clock to the TSC (20 ms after
+// clocksource is the TSC, the switch from the clock to the TSC (5 ms after
 // the first read).
 TEST(timer, deadline_now_is_never_before_the_clock_and_close_after_it) {
   std::atomic<long> early{0}, far{0}, reads{0};
