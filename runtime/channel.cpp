@@ -322,26 +322,27 @@ void chan_tsan_end(chan_core* c, bool is_send, chan_status s) noexcept {
     tsan_acquire(chan_tsan_close(c));
 }
 
-chan_status chan_send(chan_core* c, void* elem, chan_wait wait, clock::duration timeout) {
-  chan_tsan_begin(c, true);
+namespace {
+// run_traced() is run_single() between the race detector's channel edges.
+template <bool is_send>
+chan_status run_traced(chan_core* c, void* elem, chan_wait wait, clock::duration timeout) {
+  chan_tsan_begin(c, is_send);
   chan_status s;
   {
     tsan_section hide;
-    s = run_single<true>(c, elem, wait, timeout);
+    s = run_single<is_send>(c, elem, wait, timeout);
   }
-  chan_tsan_end(c, true, s);
+  chan_tsan_end(c, is_send, s);
   return s;
+}
+}  // namespace
+
+chan_status chan_send(chan_core* c, void* elem, chan_wait wait, clock::duration timeout) {
+  return run_traced<true>(c, elem, wait, timeout);
 }
 
 chan_status chan_recv(chan_core* c, void* dst, chan_wait wait, clock::duration timeout) {
-  chan_tsan_begin(c, false);
-  chan_status s;
-  {
-    tsan_section hide;
-    s = run_single<false>(c, dst, wait, timeout);
-  }
-  chan_tsan_end(c, false, s);
-  return s;
+  return run_traced<false>(c, dst, wait, timeout);
 }
 
 bool chan_close(chan_core* c) noexcept {

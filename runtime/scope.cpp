@@ -131,8 +131,10 @@ bool scope_core::has_pending() noexcept {
   return pending_ != 0;
 }
 
-void scope_core::finish_parallel() {
-  if (!touched_.load(std::memory_order_acquire)) return;  // nothing recorded
+// take_outcome() rethrows the first error, else returns whether the block
+// was interrupted (the body or a child saw the cancellation).
+bool scope_core::take_outcome() {
+  if (!touched_.load(std::memory_order_acquire)) return false;  // nothing recorded
   bool interrupted;
   std::exception_ptr e;
   {
@@ -142,20 +144,15 @@ void scope_core::finish_parallel() {
     interrupted = saw_cancel_;
   }
   if (e) std::rethrow_exception(e);
-  if (interrupted) throw cancelled();
+  return interrupted;
+}
+
+void scope_core::finish_parallel() {
+  if (take_outcome()) throw cancelled();
 }
 
 bool scope_core::finish_timeout(bool hit) {
-  if (!touched_.load(std::memory_order_acquire)) return hit && node_->observed();
-  bool interrupted;
-  std::exception_ptr e;
-  {
-    tsan_hidden hide;
-    std::lock_guard g(mu_);
-    e = std::exchange(error_, nullptr);
-    interrupted = saw_cancel_;
-  }
-  if (e) std::rethrow_exception(e);
+  const bool interrupted = take_outcome();
   // The deadline counts only if it interrupted something: a body and
   // children that never saw the cancellation (no suspension point threw
   // cprime::cancelled, cancel_requested() never said so) ran to completion

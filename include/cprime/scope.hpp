@@ -136,6 +136,7 @@ class scope_core {
   bool finish_timeout(bool hit);
 
  private:
+  bool take_outcome();
   spinlock mu_;
   std::size_t pending_ = 0;    // guarded by mu_
   waiter* joiner_ = nullptr;   // guarded by mu_
