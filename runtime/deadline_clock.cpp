@@ -30,6 +30,7 @@
 #include <mutex>
 
 #include "cprime/detail/timer.hpp"
+#include "cprime/detail/tsan.hpp"
 
 #if defined(__x86_64__)
 #include <x86intrin.h>
@@ -165,6 +166,10 @@ void calibrate() noexcept {
 bool deadline_clock_uses_tsc() noexcept { return C().state.load(std::memory_order_relaxed) == st_ready; }
 
 clock::time_point deadline_now() noexcept {
+  // Race detector: the anchor is per OS thread and touched only between two
+  // switches, but TSan models each coroutine as a thread of its own and
+  // would see coroutines of one worker sharing it; the clock orders nothing.
+  tsan_hidden hide;
   calibration& c = C();
   const uint64_t limit = c.reanchor_ticks.load(std::memory_order_acquire);
   if (limit != 0) {
