@@ -31,6 +31,7 @@
 
 #include "cprime/detail/timer.hpp"
 #include "cprime/detail/tsan.hpp"
+#include "timer_wheel.hpp"  // to_ns, from_ns
 
 #if defined(__x86_64__)
 #include <x86intrin.h>
@@ -39,13 +40,6 @@
 namespace cprime::detail {
 
 namespace {
-
-inline int64_t to_ns(clock::time_point t) noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-}
-inline clock::time_point from_ns(int64_t ns) noexcept {
-  return clock::time_point(std::chrono::duration_cast<clock::duration>(std::chrono::nanoseconds(ns)));
-}
 
 #if defined(__x86_64__)
 inline uint64_t read_tsc() noexcept { return __rdtsc(); }
