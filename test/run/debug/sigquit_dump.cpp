@@ -53,7 +53,9 @@ __attribute__((noinline)) void spin(std::atomic<bool>* stop) {
 int main(int argc, char** argv) {
   if (argc > 1 && !std::strcmp(argv[1], "ignore")) std::signal(SIGQUIT, SIG_IGN);  // as `prog &` from a script
   cprime::channel<int> a, b, c;
-  std::atomic<bool> stop{false};
+  // Static: spin() may read it once more after main has returned (it is a
+  // detached coroutine), which on main's stack would be a use after return.
+  static std::atomic<bool> stop{false};
   spawn consumer(c);   // CHECK-DAG: spawned at {{.*}}sigquit_dump.cpp:[[@LINE]]
   spawn chooser(a, b); // CHECK-DAG: spawned at {{.*}}sigquit_dump.cpp:[[@LINE]]
   while (cprime::metrics().parked < 2) co_await cprime::sleep(1ms);
